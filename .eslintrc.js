@@ -1,0 +1,46 @@
+/**
+ * n8n's own rule sets for community packages: package.json metadata, credentials and nodes.
+ *
+ * @type {import('@types/eslint').ESLint.ConfigData}
+ */
+module.exports = {
+	root: true,
+
+	env: {
+		browser: false,
+		es6: true,
+		node: true,
+	},
+
+	parser: '@typescript-eslint/parser',
+
+	parserOptions: {
+		project: ['./tsconfig.json'],
+		sourceType: 'module',
+		extraFileExtensions: ['.json'],
+	},
+
+	ignorePatterns: ['.eslintrc.js', '**/*.js', '**/node_modules/**', '**/dist/**', '.cache/**'],
+
+	overrides: [
+		{
+			files: ['package.json'],
+			plugins: ['eslint-plugin-n8n-nodes-base'],
+			extends: ['plugin:n8n-nodes-base/community'],
+		},
+		{
+			files: ['./credentials/**/*.ts'],
+			plugins: ['eslint-plugin-n8n-nodes-base'],
+			extends: ['plugin:n8n-nodes-base/credentials'],
+			rules: {
+				// The rule wants n8n's internal doc slugs; a community credential links a full URL.
+				'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
+			},
+		},
+		{
+			files: ['./nodes/**/*.ts'],
+			plugins: ['eslint-plugin-n8n-nodes-base'],
+			extends: ['plugin:n8n-nodes-base/nodes'],
+		},
+	],
+};

@@ -1,0 +1,12 @@
+/** Unit tests run on pure functions and n8n's own webhook context; e2e tests drive a real n8n. */
+const shared = {
+	preset: 'ts-jest',
+	testEnvironment: 'node',
+};
+
+module.exports = {
+	projects: [
+		{ ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+		{ ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+	],
+};
