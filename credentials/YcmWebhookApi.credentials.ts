@@ -1,0 +1,29 @@
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+
+/** The secret YCM signs webhook deliveries with; it never leaves n8n. */
+export class YcmWebhookApi implements ICredentialType {
+	name = 'ycmWebhookApi';
+
+	displayName = 'YCM Webhook API';
+
+	icon = {
+		light: 'file:../nodes/YcmTrigger/ycm.svg',
+		dark: 'file:../nodes/YcmTrigger/ycm.dark.svg',
+	} as const;
+
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-yeastar-ycm#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Secret',
+			name: 'secret',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			hint: 'In YCM: System > API > Webhook Event Push, then the Secret of this webhook',
+			description:
+				'The 32-character secret YCM generated for this webhook. YCM signs every delivery with it.',
+		},
+	];
+}

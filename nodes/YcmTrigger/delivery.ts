@@ -1,0 +1,32 @@
+import type { JsonValue } from './events';
+
+export type ParsedDelivery = { ok: true; elements: JsonValue[] } | { ok: false; reason: string };
+
+const BYTE_ORDER_MARK = '\ufeff';
+
+/**
+ * Parses a verified body into its elements: an array gives one element per Cloud PBX, a single
+ * object (the connectivity test) one element. The reasons name what is wrong without quoting the
+ * body, because JSON.parse's own message can contain a piece of it.
+ */
+export function parseDelivery(rawBody: Buffer): ParsedDelivery {
+	let text = rawBody.toString('utf8');
+	// The signature covers the mark, but JSON.parse rejects it; n8n strips it the same way.
+	if (text.startsWith(BYTE_ORDER_MARK)) text = text.slice(1);
+	if (text.trim() === '') {
+		return { ok: false, reason: 'The body is empty; YCM always sends a JSON array or object.' };
+	}
+
+	let parsed: JsonValue;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		return { ok: false, reason: 'The body is not valid JSON.' };
+	}
+
+	if (Array.isArray(parsed)) return { ok: true, elements: parsed };
+	if (typeof parsed === 'object' && parsed !== null) return { ok: true, elements: [parsed] };
+
+	const kind = parsed === null ? 'null' : typeof parsed;
+	return { ok: false, reason: `The body must be a JSON array or object, not ${kind}.` };
+}

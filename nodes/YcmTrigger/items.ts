@@ -1,0 +1,157 @@
+import type { JsonValue, YcmCapacity, YcmDid, YcmElement } from './events';
+
+/** How a delivery becomes n8n items: the node's Output option. */
+export type OutputMode = 'perPbx' | 'perDid' | 'perDelivery';
+export const OUTPUT_MODES: readonly OutputMode[] = ['perPbx', 'perDid', 'perDelivery'];
+
+/** Request details the user can ask to have added to every item. */
+export type RequestExtras = {
+	headers?: { [name: string]: string | string[] };
+	rawBody?: string;
+};
+
+type ItemBase = RequestExtras & {
+	deliveryId: string;
+	sn: string | null;
+	updateTime: number | null;
+	/** `updateTime` as ISO 8601 in UTC, or null when YCM sent no usable time. */
+	updatedAt: string | null;
+};
+
+export type DidChangeItem = ItemBase & {
+	eventType: 'didChange';
+	sn: string;
+	updateTime: number;
+	event: string;
+	/** The DIDs the Cloud PBX has after the change, not a diff; empty when none are left. */
+	dids: YcmDid[];
+};
+
+/** One DID of a DID change; the DID fields are null for a Cloud PBX with no DIDs left. */
+export type DidItem = ItemBase & {
+	eventType: 'didChange';
+	sn: string;
+	updateTime: number;
+	event: string;
+	did: string | null;
+	didId: string | null;
+	trunkId: string | null;
+	trunkName: string | null;
+};
+
+export type CapacityChangeItem = ItemBase & {
+	eventType: 'capacityChange';
+	sn: string;
+	updateTime: number;
+	modifier: string | null;
+	capacity: YcmCapacity;
+};
+
+export type ConnectivityTestItem = ItemBase & {
+	eventType: 'connectivityTest';
+	sn: null;
+	updateTime: null;
+	updatedAt: null;
+	event: 'test';
+	message: string | null;
+};
+
+/** An element of a shape this package does not know, passed on whole. */
+export type UnknownItem = ItemBase & {
+	eventType: 'unknown';
+	element: JsonValue;
+};
+
+export type PbxItem = DidChangeItem | CapacityChangeItem | ConnectivityTestItem | UnknownItem;
+
+export type DeliveryItem = RequestExtras & {
+	deliveryId: string;
+	events: PbxItem[];
+};
+
+export type YcmItem = PbxItem | DidItem | DeliveryItem;
+
+/** Converts Unix seconds to ISO 8601, or null when they are outside what a Date can hold. */
+export function toIsoTime(updateTime: number | null): string | null {
+	if (updateTime === null) return null;
+
+	const date = new Date(updateTime * 1000);
+	return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+function toPbxItem(element: YcmElement, deliveryId: string, extras: RequestExtras): PbxItem {
+	switch (element.eventType) {
+		case 'didChange':
+			return {
+				eventType: 'didChange',
+				deliveryId,
+				sn: element.sn,
+				updateTime: element.updateTime,
+				updatedAt: toIsoTime(element.updateTime),
+				event: element.event,
+				dids: element.dids,
+				...extras,
+			};
+		case 'capacityChange':
+			return {
+				eventType: 'capacityChange',
+				deliveryId,
+				sn: element.sn,
+				updateTime: element.updateTime,
+				updatedAt: toIsoTime(element.updateTime),
+				modifier: element.modifier,
+				capacity: element.capacity,
+				...extras,
+			};
+		case 'connectivityTest':
+			return {
+				eventType: 'connectivityTest',
+				deliveryId,
+				sn: null,
+				updateTime: null,
+				updatedAt: null,
+				event: 'test',
+				message: element.message,
+				...extras,
+			};
+		case 'unknown':
+			return {
+				eventType: 'unknown',
+				deliveryId,
+				sn: element.sn,
+				updateTime: element.updateTime,
+				updatedAt: toIsoTime(element.updateTime),
+				element: element.element,
+				...extras,
+			};
+	}
+}
+
+/** Splits a DID change into one item per DID, keeping one item when no DID is left. */
+function toDidItems(item: DidChangeItem): DidItem[] {
+	const { dids, ...change } = item;
+	if (dids.length === 0) {
+		return [{ ...change, did: null, didId: null, trunkId: null, trunkName: null }];
+	}
+	return dids.map((did) => ({ ...change, ...did }));
+}
+
+/** Turns the subscribed elements of one delivery into the items the node emits. */
+export function buildItems(
+	elements: readonly YcmElement[],
+	mode: OutputMode,
+	deliveryId: string,
+	extras: RequestExtras,
+): YcmItem[] {
+	if (mode === 'perDelivery') {
+		const events = elements.map((element) => toPbxItem(element, deliveryId, {}));
+		return [{ deliveryId, events, ...extras }];
+	}
+
+	const items = elements.map((element) => toPbxItem(element, deliveryId, extras));
+	if (mode === 'perPbx') return items;
+
+	return items.flatMap((item): YcmItem[] =>
+		item.eventType === 'didChange' ? toDidItems(item) : [item],
+	);
+}

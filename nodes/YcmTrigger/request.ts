@@ -1,0 +1,47 @@
+import type { IWebhookFunctions } from 'n8n-workflow';
+
+type WebhookRequest = ReturnType<IWebhookFunctions['getRequestObject']>;
+
+export type RawBodyRead =
+	{ ok: true; rawBody: Buffer } | { ok: false; statusCode: number; reason: string };
+
+function hasStatus(error: unknown): error is { status: number } {
+	return (
+		typeof error === 'object' &&
+		error !== null &&
+		'status' in error &&
+		typeof error.status === 'number'
+	);
+}
+
+/**
+ * Returns the exact bytes of the body (decompressed when the sender used gzip or deflate).
+ *
+ * n8n reads the body before a version 1 trigger runs; the fallback covers the cases where it has
+ * not, and turns n8n's own read errors (a body over its size limit, an aborted upload) into a 4xx.
+ */
+export async function readRawBody(request: WebhookRequest): Promise<RawBodyRead> {
+	if (Buffer.isBuffer(request.rawBody)) return { ok: true, rawBody: request.rawBody };
+
+	try {
+		await request.readRawBody();
+	} catch (error) {
+		if (hasStatus(error) && error.status === 413) {
+			return { ok: false, statusCode: 413, reason: 'The body is larger than this n8n accepts.' };
+		}
+		return { ok: false, statusCode: 400, reason: 'The body could not be read.' };
+	}
+
+	const rawBody: unknown = request.rawBody;
+	return { ok: true, rawBody: Buffer.isBuffer(rawBody) ? rawBody : Buffer.alloc(0) };
+}
+
+/** Copies the request headers for the items, leaving out the signature. */
+export function collectHeaders(request: WebhookRequest): { [name: string]: string | string[] } {
+	const headers: { [name: string]: string | string[] } = {};
+	for (const [name, value] of Object.entries(request.headers)) {
+		if (name === 'x-signature') continue;
+		if (typeof value === 'string' || Array.isArray(value)) headers[name] = value;
+	}
+	return headers;
+}
