@@ -1,0 +1,162 @@
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
+import { InstanceSettings, WebhookContext } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INode,
+	INodeType,
+	INodeTypes,
+	IWebhookData,
+	IWebhookResponseData,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
+
+import { YcmTrigger } from '../../../nodes/YcmTrigger/YcmTrigger.node';
+
+export const NODE_TYPE = 'n8n-nodes-yeastar-ycm.ycmTrigger';
+
+/** What the node sent itself through the response object (n8n sends nothing then). */
+export type SentResponse = { statusCode: number; body: unknown };
+
+export type LogEntry = {
+	level: 'debug' | 'info' | 'warn' | 'error';
+	message: string;
+	metadata: unknown;
+};
+
+export type WebhookRun = {
+	result: IWebhookResponseData;
+	sent: SentResponse | undefined;
+	logs: LogEntry[];
+};
+
+export type DeliveryRequest = {
+	rawBody?: Buffer;
+	headers?: { [name: string]: string | string[] | undefined };
+	method?: string;
+	/** Replaces n8n's readRawBody, for requests whose body n8n has not read yet. */
+	readRawBody?: () => Promise<Buffer>;
+};
+
+export type NodeSetup = {
+	credential?: ICredentialDataDecryptedObject;
+	parameters?: IDataObject;
+};
+
+const logs: LogEntry[] = [];
+
+function record(level: LogEntry['level']) {
+	return (message: string, metadata?: unknown) => {
+		logs.push({ level, message, metadata });
+	};
+}
+
+// NodeExecutionContext takes its logger and instance settings from n8n's DI container.
+Container.set(Logger, {
+	debug: record('debug'),
+	info: record('info'),
+	warn: record('warn'),
+	error: record('error'),
+	scoped: () => Container.get(Logger),
+} as unknown as Logger);
+Container.set(InstanceSettings, { instanceId: 'unit-test' } as unknown as InstanceSettings);
+
+const trigger = new YcmTrigger();
+const nodeTypes: INodeTypes = {
+	getByName: () => trigger,
+	getByNameAndVersion: (): INodeType => trigger,
+	getKnownTypes: () => ({}),
+};
+
+/**
+ * Runs the node's webhook() the way n8n does: inside n8n-core's real WebhookContext, over a real
+ * Workflow, with a request and response that carry only what the node reads and writes.
+ */
+export async function runWebhook(
+	delivery: DeliveryRequest,
+	setup: NodeSetup = {},
+): Promise<WebhookRun> {
+	const node: INode = {
+		id: 'f3c2d8a0-3b4e-4c55-9d8e-1f2a3b4c5d6e',
+		name: 'YCM Trigger',
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		webhookId: 'a6a0f5b2-8d7e-4d1c-9a55-3c8e2f1b7d90',
+		parameters: { httpMethod: 'POST', events: ['*'], options: {}, ...setup.parameters },
+		credentials: { ycmWebhookApi: { id: '1', name: 'YCM account' } },
+	};
+	const workflow = new Workflow({
+		id: 'wf-unit',
+		name: 'YCM unit test',
+		nodes: [node],
+		connections: {},
+		active: true,
+		nodeTypes,
+	});
+
+	const request = {
+		method: delivery.method ?? 'POST',
+		headers: delivery.headers ?? {},
+		rawBody: delivery.rawBody,
+		body: {},
+		params: {},
+		query: {},
+		async readRawBody() {
+			if (delivery.readRawBody !== undefined) request.rawBody = await delivery.readRawBody();
+		},
+	};
+	let sent: SentResponse | undefined;
+	let statusCode = 200;
+	const response = {
+		status(code: number) {
+			statusCode = code;
+			return response;
+		},
+		json(body: unknown) {
+			sent = { statusCode, body };
+			return response;
+		},
+	};
+
+	const credential = setup.credential;
+	const additionalData = {
+		httpRequest: request,
+		httpResponse: response,
+		credentialsHelper: {
+			isCredentialUsableByNode: () => true,
+			getDecrypted: async () => {
+				if (credential === undefined) throw new Error('No credential in this test');
+				return credential;
+			},
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const webhookData = {
+		httpMethod: 'POST',
+		node: node.name,
+		path: 'webhook',
+		webhookDescription: trigger.description.webhooks![0],
+		workflowId: workflow.id,
+		workflowExecuteAdditionalData: additionalData,
+	} as IWebhookData;
+
+	const context = new WebhookContext(
+		workflow,
+		node,
+		additionalData,
+		'webhook',
+		webhookData,
+		[],
+		null,
+	);
+	logs.length = 0;
+	const result = await trigger.webhook.call(context);
+	return { result, sent, logs: [...logs] };
+}
+
+/** The json of every item the run emitted. */
+export function emittedItems(run: WebhookRun): IDataObject[] {
+	return (run.result.workflowData?.[0] ?? []).map((item) => item.json);
+}
