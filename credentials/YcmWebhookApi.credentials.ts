@@ -1,6 +1,6 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
-/** The secret YCM signs webhook deliveries with; it never leaves n8n. */
+/** The secret YCM signs webhook deliveries with. The node uses it only to verify signatures. */
 export class YcmWebhookApi implements ICredentialType {
 	name = 'ycmWebhookApi';
 

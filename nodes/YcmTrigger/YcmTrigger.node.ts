@@ -73,7 +73,7 @@ function readOptions(context: IWebhookFunctions): TriggerOptions {
 	};
 }
 
-/** Answers the request directly, so n8n sends nothing itself and starts no execution. */
+/** Responds to the request directly, so n8n sends nothing itself and starts no execution. */
 function reject(
 	context: IWebhookFunctions,
 	statusCode: number,
@@ -111,7 +111,7 @@ export class YcmTrigger implements INodeType {
 				name: 'default',
 				httpMethod: '={{$parameter["httpMethod"] || "POST"}}',
 				responseMode: 'onReceived',
-				// Empty rather than unset: unset, n8n answers with the literal text "firstEntryJson"
+				// Empty rather than unset: unset, n8n responds with the literal text "firstEntryJson"
 				// instead of the webhookResponse this node returns.
 				responseData: '',
 				path: 'webhook',
@@ -183,7 +183,8 @@ export class YcmTrigger implements INodeType {
 					},
 				],
 				default: ['*'],
-				description: 'The events that start the workflow; others are answered and ignored',
+				description:
+					'The events that start the workflow. Others get a 200 response and start nothing.',
 			},
 			{
 				displayName: 'Options',

@@ -1,7 +1,7 @@
 /**
  * The shapes of what YCM sends, and type guards that turn parsed JSON into them.
  *
- * YCM elements carry no common type field, so each kind is told by its shape. Anything that
+ * YCM elements carry no common type field, so each kind is identified by its shape. Anything that
  * matches no known shape is kept whole as an unknown element: once the signature checks out it
  * is authentic, and a new YCM event must reach the user rather than vanish.
  */
@@ -10,7 +10,7 @@
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
 export type JsonObject = { [key: string]: JsonValue };
 
-/** Why YCM sent a PCE DID Change event, as written in its `event` field. */
+/** Reasons YCM gives in the `event` field of a PCE DID Change event. */
 export const DID_CHANGE_REASONS = [
 	'did_change',
 	'did_delete',
@@ -133,7 +133,7 @@ function toCapacityNumber(value: JsonValue): number | string | undefined {
 	return DECIMAL.test(value) ? Number(value) : value;
 }
 
-/** YCM's webhook says yes/no and its REST API says Enabled/Disabled for the same setting. */
+/** YCM's webhook sends yes/no, and its REST API returns Enabled/Disabled for the same setting. */
 function toCallRecordingFlag(value: JsonValue): boolean | string | undefined {
 	if (typeof value === 'boolean') return value;
 	if (typeof value !== 'string') return undefined;

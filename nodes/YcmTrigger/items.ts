@@ -1,6 +1,6 @@
 import type { JsonValue, YcmCapacity, YcmDid, YcmElement } from './events';
 
-/** How a delivery becomes n8n items: the node's Output option. */
+/** Split of a delivery into n8n items, as chosen in the node's Output option. */
 export type OutputMode = 'perPbx' | 'perDid' | 'perDelivery';
 export const OUTPUT_MODES: readonly OutputMode[] = ['perPbx', 'perDid', 'perDelivery'];
 

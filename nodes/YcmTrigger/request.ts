@@ -17,8 +17,8 @@ function hasStatus(error: unknown): error is { status: number } {
 /**
  * Returns the exact bytes of the body (decompressed when the sender used gzip or deflate).
  *
- * n8n reads the body before a version 1 trigger runs; the fallback covers the cases where it has
- * not, and turns n8n's own read errors (a body over its size limit, an aborted upload) into a 4xx.
+ * n8n reads the body before a version 1 trigger runs. When it has not, this reads it through n8n,
+ * and turns n8n's read errors (a body over its size limit, an aborted upload) into a 4xx.
  */
 export async function readRawBody(request: WebhookRequest): Promise<RawBodyRead> {
 	if (Buffer.isBuffer(request.rawBody)) return { ok: true, rawBody: request.rawBody };

@@ -7,10 +7,10 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
  */
 const BASE64_SHA256 = /^[A-Za-z0-9+/]{43}=$/;
 
-/** Why a delivery failed verification; each reason gets its own 401 message. */
+/** Reason a delivery failed verification. Each reason gets its own 401 message. */
 export type SignatureRejection = 'missingSignature' | 'malformedSignature' | 'signatureMismatch';
 
-/** The reason sent back with a 401. None of them says anything about the secret. */
+/** Reasons sent back with a 401. None of them reveals anything about the secret. */
 export const REJECTION_MESSAGES: Record<SignatureRejection, string> = {
 	missingSignature: 'The X-Signature header is missing.',
 	malformedSignature: 'The X-Signature header is not one Base64 HMAC-SHA256 signature.',
