@@ -1,0 +1,114 @@
+'use strict';
+
+// Starts n8n processes in their own process group and makes sure they end with this process.
+
+const fs = require('node:fs');
+const { spawn } = require('node:child_process');
+
+/** Child processes that lead a process group and are still running, by process id. */
+const runningChildren = new Map();
+/** Synchronous clean-up steps to run when this process exits, such as removing a folder. */
+const exitTasks = new Set();
+let exitHandlersInstalled = false;
+
+/**
+ * Starts `command` in a new process group, with stdout and stderr appended to `logPath`.
+ * @returns {import('node:child_process').ChildProcess}
+ */
+function spawnInGroup(command, args, { env, cwd, logPath }) {
+	installExitHandlers();
+	const logFd = fs.openSync(logPath, 'a');
+	try {
+		// detached: the child leads a new process group, so the task runner that n8n starts is
+		// stopped together with it.
+		const child = spawn(command, args, {
+			env,
+			cwd,
+			detached: true,
+			stdio: ['ignore', logFd, logFd],
+		});
+		runningChildren.set(child.pid, child);
+		child.once('exit', () => runningChildren.delete(child.pid));
+		return child;
+	} finally {
+		fs.closeSync(logFd);
+	}
+}
+
+/**
+ * Sends SIGTERM to the process group of `child`, then SIGKILL if it is still running after
+ * `graceMs`. Resolves once the child has exited.
+ */
+async function stopGroup(child, graceMs = 15_000) {
+	if (child.exitCode !== null || child.signalCode !== null) {
+		runningChildren.delete(child.pid);
+		return;
+	}
+	const exited = new Promise((resolve) => child.once('exit', resolve));
+	signalGroup(child.pid, 'SIGTERM');
+	const timer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), graceMs);
+	await exited;
+	clearTimeout(timer);
+	// The leader is gone; a task runner child that ignored SIGTERM must not outlive it.
+	signalGroup(child.pid, 'SIGKILL');
+	runningChildren.delete(child.pid);
+}
+
+/** Leaves `child` running when this process exits, for a server that the user keeps. */
+function releaseGroup(child) {
+	runningChildren.delete(child.pid);
+}
+
+/**
+ * Registers a synchronous step to run when this process exits; returns a function that
+ * unregisters it.
+ */
+function runAtExit(task) {
+	installExitHandlers();
+	exitTasks.add(task);
+	return () => exitTasks.delete(task);
+}
+
+function signalGroup(groupId, signal) {
+	try {
+		process.kill(-groupId, signal);
+	} catch (error) {
+		if (error.code !== 'ESRCH') {
+			throw error;
+		}
+	}
+}
+
+/**
+ * Kills every process group still running when this process exits. An 'exit' handler cannot
+ * wait, so it sends SIGKILL; on SIGINT, SIGTERM and SIGHUP the groups first get SIGTERM and up
+ * to 5 seconds to shut down.
+ */
+function installExitHandlers() {
+	if (exitHandlersInstalled) {
+		return;
+	}
+	exitHandlersInstalled = true;
+	process.on('exit', () => {
+		for (const groupId of runningChildren.keys()) {
+			signalGroup(groupId, 'SIGKILL');
+		}
+		for (const task of exitTasks) {
+			task();
+		}
+	});
+	for (const [signal, exitCode] of [
+		['SIGINT', 130],
+		['SIGTERM', 143],
+		['SIGHUP', 129],
+	]) {
+		process.once(signal, () => {
+			const children = [...runningChildren.values()];
+			Promise.allSettled(children.map((child) => stopGroup(child, 5_000))).finally(() =>
+				process.exit(exitCode),
+			);
+		});
+	}
+}
+
+module.exports = { spawnInGroup, stopGroup, releaseGroup, runAtExit };

@@ -1,0 +1,82 @@
+'use strict';
+
+// Signs and sends webhook deliveries the way Yeastar Central Management (YCM) does.
+
+const crypto = require('node:crypto');
+const http = require('node:http');
+const https = require('node:https');
+
+/** The header that carries the signature of a YCM delivery. */
+const SIGNATURE_HEADER = 'X-Signature';
+
+/** The maximum time a delivery may take before it counts as failed: YCM's largest timeout. */
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/**
+ * Computes the X-Signature of a body: Base64 (standard alphabet, padded) of the HMAC-SHA256 of
+ * the exact body bytes, keyed with the secret as UTF-8 text.
+ * @param {Buffer} body
+ * @param {string} secret
+ */
+function signBody(body, secret) {
+	return crypto.createHmac('sha256', Buffer.from(secret, 'utf8')).update(body).digest('base64');
+}
+
+/**
+ * Sends one delivery and resolves with the response, whatever its status. It rejects only when
+ * no response arrives: a refused connection, a network fault or the timeout.
+ * @param {object} delivery
+ * @param {string} delivery.url
+ * @param {Buffer} delivery.body  the exact bytes to send
+ * @param {string | null} delivery.signature  the X-Signature value, or null to send none
+ * @param {string} [delivery.method]  'POST' (default) or 'GET'
+ * @param {string} [delivery.contentType]  the Content-Type header (default application/json)
+ * @param {number} [delivery.timeoutMs]
+ * @returns {Promise<{ status: number, headers: import('node:http').IncomingHttpHeaders, body: string }>}
+ */
+function sendDelivery({
+	url,
+	body,
+	signature,
+	method = 'POST',
+	contentType = 'application/json',
+	timeoutMs = DEFAULT_TIMEOUT_MS,
+}) {
+	const target = new URL(url);
+	const transport = target.protocol === 'https:' ? https : http;
+	const headers = {
+		'Content-Type': contentType,
+		'Content-Length': String(body.length),
+		'User-Agent': 'ycm-delivery-simulator',
+	};
+	if (signature !== null) {
+		headers[SIGNATURE_HEADER] = signature;
+	}
+
+	return new Promise((resolve, reject) => {
+		const request = transport.request(
+			target,
+			{ method, headers, timeout: timeoutMs },
+			(response) => {
+				const chunks = [];
+				response.on('data', (chunk) => chunks.push(chunk));
+				response.on('end', () =>
+					resolve({
+						status: response.statusCode ?? 0,
+						headers: response.headers,
+						body: Buffer.concat(chunks).toString('utf8'),
+					}),
+				);
+				response.on('error', reject);
+			},
+		);
+		request.on('timeout', () => {
+			request.destroy(new Error(`No response from ${target.origin} within ${timeoutMs} ms`));
+		});
+		request.on('error', reject);
+		// YCM defines the signature over the body for GET as well, so a GET carries the body too.
+		request.end(body);
+	});
+}
+
+module.exports = { SIGNATURE_HEADER, DEFAULT_TIMEOUT_MS, signBody, sendDelivery };
