@@ -25,7 +25,8 @@ Options:
   --timeout MS         how long to wait for each response (default ${DEFAULT_TIMEOUT_MS}, YCM's maximum)
   --unsigned           send no X-Signature header (no secret needed)
   --forged             sign with a random secret instead of SECRET (no secret needed)
-  --tamper             sign the file, then change its first byte before sending it
+  --tamper             sign the file, then append a space before sending it (the JSON
+                       stays valid, the signature no longer matches)
   --help               print this text
 
 Exit status: 0 when every response was 2xx (YCM counts anything else as a failure and
@@ -104,10 +105,7 @@ function prepareDelivery(file, options) {
 		signature = signBody(signedBody, options.secret);
 	}
 
-	const body = Buffer.from(signedBody);
-	if (options.tamper && body.length > 0) {
-		body[0] ^= 0x01;
-	}
+	const body = options.tamper ? Buffer.concat([signedBody, Buffer.from(' ')]) : signedBody;
 	return { body, signature };
 }
 
