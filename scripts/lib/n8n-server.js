@@ -25,6 +25,12 @@ const CLI_TIMEOUT_MS = 120_000;
 const INHERITED_PREFIXES = ['N8N_', 'DB_', 'EXECUTIONS_', 'QUEUE_', 'WEBHOOK_URL'];
 
 /**
+ * Variables that jest sets. With NODE_ENV=test, n8n 2.41.1 takes itself for its own test suite
+ * and exits at start without a log line.
+ */
+const TEST_RUNNER_VARIABLES = ['NODE_ENV', 'JEST_WORKER_ID'];
+
+/**
  * @typedef {object} CredentialToImport
  * @property {string} id
  * @property {string} name
@@ -139,7 +145,10 @@ class N8nServer {
 function n8nEnvironment(installation, userFolder, port, runnerBrokerPort) {
 	const env = node24Environment(installation);
 	for (const name of Object.keys(env)) {
-		if (INHERITED_PREFIXES.some((prefix) => name.startsWith(prefix))) {
+		if (
+			INHERITED_PREFIXES.some((prefix) => name.startsWith(prefix)) ||
+			TEST_RUNNER_VARIABLES.includes(name)
+		) {
 			delete env[name];
 		}
 	}
@@ -247,9 +256,11 @@ async function runN8nCommand(installation, env, args, logPath) {
 async function waitUntilReady(server, expectedWebhooks, timeoutMs) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		if (server.child.exitCode !== null || server.child.signalCode !== null) {
+		const { exitCode, signalCode } = server.child;
+		if (exitCode !== null || signalCode !== null) {
 			throw new Error(
-				`n8n exited during start. Last lines of ${server.logPath}:\n${server.logTail()}`,
+				`n8n exited during start (exit code ${exitCode ?? signalCode}). ` +
+					`Last lines of ${server.logPath}:\n${server.logTail()}`,
 			);
 		}
 		const log = fs.existsSync(server.logPath) ? fs.readFileSync(server.logPath, 'utf8') : '';
