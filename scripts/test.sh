@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every check of the project: lint, typecheck, build, unit tests, then the end-to-end tests
+# against a real n8n (installed into .cache/ on the first run). Exits non-zero on any failure.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+step() {
+	printf '\n=== %s\n' "$1"
+}
+
+# npm writes node_modules/.package-lock.json on every install, so a lock file newer than it
+# means the installed dev dependencies are out of date.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+	step 'Installing dev dependencies (npm ci)'
+	npm ci --no-audit --no-fund
+fi
+
+results_folder="$(mktemp -d)"
+trap 'rm -rf "$results_folder"' EXIT
+
+step 'Lint'
+npm run lint
+
+step 'Typecheck'
+npm run typecheck
+
+step 'Build'
+npm run build
+
+step 'Unit tests'
+npm run test:unit -- --json --outputFile="$results_folder/unit.json"
+
+step 'End-to-end tests (real n8n)'
+npm run test:e2e -- --json --outputFile="$results_folder/e2e.json"
+
+# One closing line with the totals of both jest runs, in the form CI systems read.
+node -e '
+const results = process.argv.slice(1).map((file) => require(file));
+const passed = results.reduce((sum, result) => sum + result.numPassedTests, 0);
+const failed = results.reduce((sum, result) => sum + result.numFailedTests, 0);
+console.log(`\ntests: ${passed} passed, ${failed} failed`);
+' "$results_folder/unit.json" "$results_folder/e2e.json"
