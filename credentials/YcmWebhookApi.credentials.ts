@@ -25,5 +25,15 @@ export class YcmWebhookApi implements ICredentialType {
 			description:
 				'The 32-character secret YCM generated for this webhook. YCM signs every delivery with it.',
 		},
+		{
+			displayName: 'Previous Secret',
+			name: 'previousSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			hint: 'Only while rotating: the secret YCM used before you regenerated it',
+			description:
+				'Deliveries signed with either secret are accepted while both are set. Items show which one matched in `signedWith`; clear this field once they all say "current".',
+		},
 	];
 }

@@ -8,70 +8,21 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
+import { readEventSelections, readOptions, readSecrets } from './configuration';
+import type { ParsedDelivery } from './delivery';
+import { parseDelivery, parseQueryDelivery } from './delivery';
+import type { JsonValue, YcmElement } from './events';
 import { classifyElement } from './events';
-import { parseDelivery } from './delivery';
-import type { OutputMode, RequestExtras } from './items';
-import { buildItems, OUTPUT_MODES } from './items';
-import { collectHeaders, readRawBody } from './request';
+import { judgeStaleness } from './freshness';
+import type { RequestExtras } from './items';
+import { buildItems } from './items';
+import { triggerProperties } from './properties';
+import { collectHeaders, readRawBody, readRawQuery } from './request';
+import { recordDelivery } from './retries';
 import { describeSecretProblem } from './secret';
 import { deriveDeliveryId, REJECTION_MESSAGES, verifySignature } from './signature';
-import { isSubscribed, readSelections } from './subscription';
-
-type TriggerOptions = {
-	output: OutputMode;
-	includeHeaders: boolean;
-	includeRawBody: boolean;
-};
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isOutputMode(value: unknown): value is OutputMode {
-	return OUTPUT_MODES.some((mode) => mode === value);
-}
-
-/** Reads the secret from the credential; a missing or malformed one stops the run, never the check. */
-async function readSecrets(context: IWebhookFunctions): Promise<string[]> {
-	const credential = await context.getCredentials('ycmWebhookApi');
-
-	const problem = describeSecretProblem(credential.secret);
-	if (problem !== undefined) {
-		throw new NodeOperationError(context.getNode(), 'The YCM webhook secret is invalid', {
-			description: `${problem} Deliveries are not verified, and so not accepted, until it is fixed.`,
-		});
-	}
-	return [String(credential.secret)];
-}
-
-function readEventSelections(context: IWebhookFunctions): ReadonlySet<string> {
-	const check = readSelections(context.getNodeParameter('events', []));
-	if (!check.ok) {
-		throw new NodeOperationError(context.getNode(), 'The Events parameter is invalid', {
-			description: `${check.problem} Choose one or more events in the node's Events parameter.`,
-		});
-	}
-	return check.selections;
-}
-
-function readOptions(context: IWebhookFunctions): TriggerOptions {
-	const options: unknown = context.getNodeParameter('options', {});
-	const values = isRecord(options) ? options : {};
-
-	const output = values.output ?? 'perPbx';
-	if (!isOutputMode(output)) {
-		throw new NodeOperationError(context.getNode(), 'The Output option is invalid', {
-			description: `"${String(output)}" is not an output this node knows. Choose it again in the node's options.`,
-		});
-	}
-	return {
-		output,
-		includeHeaders: values.includeHeaders === true,
-		includeRawBody: values.includeRawBody === true,
-	};
-}
+import { isSubscribed } from './subscription';
 
 /** Responds to the request directly, so n8n sends nothing itself and starts no execution. */
 function reject(
@@ -81,6 +32,53 @@ function reject(
 ): IWebhookResponseData {
 	context.getResponseObject().status(statusCode).json({ status: 'rejected', reason });
 	return { noWebhookResponse: true };
+}
+
+/** Responds 200 without an execution: the delivery is authentic, so YCM must not retry it. */
+function ignore(deliveryId: string, reason: string): IWebhookResponseData {
+	return { webhookResponse: { status: 'ignored', deliveryId, reason } };
+}
+
+/**
+ * Chooses the bytes the signature covers. A GET request with an empty body but a query string
+ * carries its payload in the query, so the signature is checked over the query string as sent.
+ */
+function readSignedPayload(
+	context: IWebhookFunctions,
+	rawBody: Buffer,
+): { signedBytes: Buffer; parse: () => ParsedDelivery } {
+	const request = context.getRequestObject();
+	const rawQuery = request.method === 'GET' && rawBody.length === 0 ? readRawQuery(request) : '';
+	if (rawQuery === '') return { signedBytes: rawBody, parse: () => parseDelivery(rawBody) };
+
+	// n8n parses the query into strings, lists and objects; a JSON round trip types them as JSON.
+	const parameters: JsonValue = JSON.parse(JSON.stringify(context.getQueryData()));
+	return {
+		signedBytes: Buffer.from(rawQuery, 'ascii'),
+		parse: () => parseQueryDelivery(rawQuery, parameters),
+	};
+}
+
+type LogMetadata = { workflowId: string | undefined; node: string; deliveryId?: string };
+
+/** Drops events outside the Maximum Event Age, with a warning, since they start nothing. */
+function keepFreshEvents(
+	context: IWebhookFunctions,
+	elements: YcmElement[],
+	maxAgeMinutes: number,
+	logMetadata: LogMetadata,
+): YcmElement[] {
+	const nowSeconds = Date.now() / 1000;
+	const fresh = elements.filter(
+		(element) => judgeStaleness(element, nowSeconds, maxAgeMinutes * 60) === undefined,
+	);
+	if (fresh.length < elements.length) {
+		context.logger.warn('YCM Trigger dropped events outside the Maximum Event Age', {
+			...logMetadata,
+			dropped: elements.length - fresh.length,
+		});
+	}
+	return fresh;
 }
 
 export class YcmTrigger implements INodeType {
@@ -117,126 +115,7 @@ export class YcmTrigger implements INodeType {
 				path: 'webhook',
 			},
 		],
-		properties: [
-			{
-				displayName: 'HTTP Method',
-				name: 'httpMethod',
-				type: 'options',
-				options: [
-					{ name: 'GET', value: 'GET' },
-					{ name: 'POST', value: 'POST' },
-				],
-				default: 'POST',
-				description:
-					"Must match the Request Method of this webhook in YCM. POST is YCM's usual choice.",
-			},
-			{
-				displayName: 'Events',
-				name: 'events',
-				type: 'multiOptions',
-				required: true,
-				options: [
-					{
-						name: 'All Events',
-						value: '*',
-						description: 'Every event YCM sends, including kinds this node does not know yet',
-					},
-					{
-						name: 'Connectivity Test',
-						value: 'connectivityTest',
-						description: "The message YCM's Test button sends",
-					},
-					{
-						name: 'PCE Capacity Change',
-						value: 'capacityChange',
-						description: 'A Cloud PBX got its capacity at creation, or was resized',
-					},
-					{
-						name: 'PCE DID Change (Any Reason)',
-						value: 'didChange',
-						description: 'The DIDs of a Cloud PBX changed, for any of the reasons below',
-					},
-					{
-						name: 'PCE DID Change: Cloud PBX Deleted',
-						value: 'didChange.pce_delete',
-						description: 'The Cloud PBX itself was deleted',
-					},
-					{
-						name: 'PCE DID Change: DIDs Assigned or Removed',
-						value: 'didChange.did_change',
-						description: 'DIDs were assigned or removed while creating or editing the Cloud PBX',
-					},
-					{
-						name: 'PCE DID Change: DIDs Deleted',
-						value: 'didChange.did_delete',
-						description: 'Assigned DIDs were deleted from their trunks',
-					},
-					{
-						name: 'PCE DID Change: Trunk Deleted',
-						value: 'didChange.trunk_delete',
-						description: 'Trunks that held DIDs of the Cloud PBX were deleted',
-					},
-					{
-						name: 'Unknown Events',
-						value: 'unknown',
-						description: 'Elements of a shape this node does not know, passed on whole',
-					},
-				],
-				default: ['*'],
-				description:
-					'The events that start the workflow. Others get a 200 response and start nothing.',
-			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add option',
-				default: {},
-				options: [
-					{
-						displayName: 'Include Headers',
-						name: 'includeHeaders',
-						type: 'boolean',
-						default: false,
-						description:
-							'Whether to add the request headers to every item as `headers` (X-Signature is always left out)',
-					},
-					{
-						displayName: 'Include Raw Body',
-						name: 'includeRawBody',
-						type: 'boolean',
-						default: false,
-						description:
-							'Whether to add the body exactly as received to every item as `rawBody`, for example to archive it',
-					},
-					{
-						displayName: 'Output',
-						name: 'output',
-						type: 'options',
-						options: [
-							{
-								name: 'One Item per Cloud PBX',
-								value: 'perPbx',
-								description: 'Each Cloud PBX in the delivery becomes one item',
-							},
-							{
-								name: 'One Item per DID',
-								value: 'perDid',
-								description:
-									'Each DID of a DID change becomes one item; other events stay one item per Cloud PBX',
-							},
-							{
-								name: 'One Item per Delivery',
-								value: 'perDelivery',
-								description: 'The whole delivery becomes one item with an `events` list',
-							},
-						],
-						default: 'perPbx',
-						description: 'How the events of one delivery are split into items',
-					},
-				],
-			},
-		],
+		properties: triggerProperties,
 	};
 
 	methods = {
@@ -249,6 +128,12 @@ export class YcmTrigger implements INodeType {
 				const problem = describeSecretProblem(credential.data?.secret);
 				if (problem !== undefined) return { status: 'Error', message: problem };
 
+				const previous = credential.data?.previousSecret;
+				if (previous !== undefined && previous !== '') {
+					const previousProblem = describeSecretProblem(previous, 'Previous Secret');
+					if (previousProblem !== undefined) return { status: 'Error', message: previousProblem };
+				}
+
 				return {
 					status: 'OK',
 					message:
@@ -259,10 +144,13 @@ export class YcmTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const secrets = await readSecrets(this);
+		const { secrets, slots } = await readSecrets(this);
 		const selections = readEventSelections(this);
 		const options = readOptions(this);
-		const logMetadata = { workflowId: this.getWorkflow().id, node: this.getNode().name };
+		const logMetadata: LogMetadata = {
+			workflowId: this.getWorkflow().id,
+			node: this.getNode().name,
+		};
 
 		const request = this.getRequestObject();
 		const body = await readRawBody(request);
@@ -273,8 +161,9 @@ export class YcmTrigger implements INodeType {
 			});
 			return reject(this, body.statusCode, body.reason);
 		}
+		const payload = readSignedPayload(this, body.rawBody);
 
-		const check = verifySignature(body.rawBody, request.headers['x-signature'], secrets);
+		const check = verifySignature(payload.signedBytes, request.headers['x-signature'], secrets);
 		if (!check.valid) {
 			this.logger.warn('YCM Trigger rejected a delivery: signature check failed', {
 				...logMetadata,
@@ -282,43 +171,59 @@ export class YcmTrigger implements INodeType {
 			});
 			return reject(this, 401, REJECTION_MESSAGES[check.reason]);
 		}
-		const deliveryId = deriveDeliveryId(check.digest);
+		const delivery = {
+			deliveryId: deriveDeliveryId(check.digest),
+			signedWith: slots[check.matchedSecretIndex],
+		};
+		const { deliveryId } = delivery;
+		logMetadata.deliveryId = deliveryId;
 
-		const parsed = parseDelivery(body.rawBody);
+		const parsed = payload.parse();
 		if (!parsed.ok) {
 			this.logger.warn('YCM Trigger rejected an authentic delivery: the body is not usable', {
 				...logMetadata,
-				deliveryId,
 				reason: parsed.reason,
 			});
 			return reject(this, 400, parsed.reason);
 		}
 
 		const elements = parsed.elements.map(classifyElement);
-		const subscribed = elements.filter((element) => isSubscribed(element, selections));
-		if (subscribed.length < elements.length) {
+		let accepted = elements.filter((element) => isSubscribed(element, selections));
+		if (accepted.length < elements.length) {
 			this.logger.debug('YCM Trigger ignored events the workflow does not subscribe to', {
 				...logMetadata,
-				deliveryId,
-				ignored: elements.length - subscribed.length,
+				ignored: elements.length - accepted.length,
 				eventTypes: [...new Set(elements.map((element) => element.eventType))],
 			});
 		}
-		if (subscribed.length === 0) {
-			return {
-				webhookResponse: {
-					status: 'ignored',
-					deliveryId,
-					reason: 'The delivery holds no event this workflow subscribes to.',
-				},
-			};
+		if (accepted.length === 0) {
+			return ignore(deliveryId, 'The delivery holds no event this workflow subscribes to.');
+		}
+
+		if (options.maxEventAgeMinutes !== undefined) {
+			accepted = keepFreshEvents(this, accepted, options.maxEventAgeMinutes, logMetadata);
+			if (accepted.length === 0) {
+				return ignore(deliveryId, 'Every subscribed event is outside the Maximum Event Age.');
+			}
+		}
+
+		if (options.retryWindowMinutes !== undefined) {
+			const staticData = this.getWorkflowStaticData('node');
+			const windowMs = options.retryWindowMinutes * 60_000;
+			if (recordDelivery(staticData, deliveryId, Date.now(), windowMs) === 'retry') {
+				this.logger.info(
+					'YCM Trigger ignored a retry of a delivery it already accepted',
+					logMetadata,
+				);
+				return ignore(deliveryId, 'This delivery was already accepted; the retry is ignored.');
+			}
 		}
 
 		const extras: RequestExtras = {};
 		if (options.includeHeaders) extras.headers = collectHeaders(request);
 		if (options.includeRawBody) extras.rawBody = body.rawBody.toString('utf8');
 
-		const items: IDataObject[] = buildItems(subscribed, options.output, deliveryId, extras);
+		const items: IDataObject[] = buildItems(accepted, options.output, delivery, extras);
 		this.logger.debug('YCM Trigger accepted a delivery', {
 			...logMetadata,
 			deliveryId,

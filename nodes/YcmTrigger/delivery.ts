@@ -30,3 +30,21 @@ export function parseDelivery(rawBody: Buffer): ParsedDelivery {
 	const kind = parsed === null ? 'null' : typeof parsed;
 	return { ok: false, reason: `The body must be a JSON array or object, not ${kind}.` };
 }
+
+/**
+ * Parses a payload sent in the query string of a GET request. YCM does not document where a GET
+ * delivery puts its payload, so two forms are read: the whole query string as URL-encoded JSON,
+ * or else the query parameters, which become one element of their own.
+ */
+export function parseQueryDelivery(rawQuery: string, parameters: JsonValue): ParsedDelivery {
+	let decoded: string;
+	try {
+		decoded = decodeURIComponent(rawQuery.replace(/\+/g, ' '));
+	} catch {
+		return { ok: false, reason: 'The query string is not valid URL encoding.' };
+	}
+
+	const asJson = parseDelivery(Buffer.from(decoded, 'utf8'));
+	if (asJson.ok) return asJson;
+	return { ok: true, elements: [parameters] };
+}

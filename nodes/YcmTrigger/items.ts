@@ -1,3 +1,4 @@
+import type { SecretSlot } from './configuration';
 import type { JsonValue, YcmCapacity, YcmDid, YcmElement } from './events';
 
 /** Split of a delivery into n8n items, as chosen in the node's Output option. */
@@ -10,13 +11,20 @@ export type RequestExtras = {
 	rawBody?: string;
 };
 
-type ItemBase = RequestExtras & {
+/** What identifies a delivery: the same on every item it yields. */
+export type DeliveryInfo = {
 	deliveryId: string;
-	sn: string | null;
-	updateTime: number | null;
-	/** `updateTime` as ISO 8601 in UTC, or null when YCM sent no usable time. */
-	updatedAt: string | null;
+	/** The credential field whose secret matched the signature. */
+	signedWith: SecretSlot;
 };
+
+type ItemBase = RequestExtras &
+	DeliveryInfo & {
+		sn: string | null;
+		updateTime: number | null;
+		/** `updateTime` as ISO 8601 in UTC, or null when YCM sent no usable time. */
+		updatedAt: string | null;
+	};
 
 export type DidChangeItem = ItemBase & {
 	eventType: 'didChange';
@@ -64,10 +72,10 @@ export type UnknownItem = ItemBase & {
 
 export type PbxItem = DidChangeItem | CapacityChangeItem | ConnectivityTestItem | UnknownItem;
 
-export type DeliveryItem = RequestExtras & {
-	deliveryId: string;
-	events: PbxItem[];
-};
+export type DeliveryItem = RequestExtras &
+	DeliveryInfo & {
+		events: PbxItem[];
+	};
 
 export type YcmItem = PbxItem | DidItem | DeliveryItem;
 
@@ -79,12 +87,12 @@ export function toIsoTime(updateTime: number | null): string | null {
 	return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
-function toPbxItem(element: YcmElement, deliveryId: string, extras: RequestExtras): PbxItem {
+function toPbxItem(element: YcmElement, delivery: DeliveryInfo, extras: RequestExtras): PbxItem {
 	switch (element.eventType) {
 		case 'didChange':
 			return {
 				eventType: 'didChange',
-				deliveryId,
+				...delivery,
 				sn: element.sn,
 				updateTime: element.updateTime,
 				updatedAt: toIsoTime(element.updateTime),
@@ -95,7 +103,7 @@ function toPbxItem(element: YcmElement, deliveryId: string, extras: RequestExtra
 		case 'capacityChange':
 			return {
 				eventType: 'capacityChange',
-				deliveryId,
+				...delivery,
 				sn: element.sn,
 				updateTime: element.updateTime,
 				updatedAt: toIsoTime(element.updateTime),
@@ -106,7 +114,7 @@ function toPbxItem(element: YcmElement, deliveryId: string, extras: RequestExtra
 		case 'connectivityTest':
 			return {
 				eventType: 'connectivityTest',
-				deliveryId,
+				...delivery,
 				sn: null,
 				updateTime: null,
 				updatedAt: null,
@@ -117,7 +125,7 @@ function toPbxItem(element: YcmElement, deliveryId: string, extras: RequestExtra
 		case 'unknown':
 			return {
 				eventType: 'unknown',
-				deliveryId,
+				...delivery,
 				sn: element.sn,
 				updateTime: element.updateTime,
 				updatedAt: toIsoTime(element.updateTime),
@@ -140,15 +148,15 @@ function toDidItems(item: DidChangeItem): DidItem[] {
 export function buildItems(
 	elements: readonly YcmElement[],
 	mode: OutputMode,
-	deliveryId: string,
+	delivery: DeliveryInfo,
 	extras: RequestExtras,
 ): YcmItem[] {
 	if (mode === 'perDelivery') {
-		const events = elements.map((element) => toPbxItem(element, deliveryId, {}));
-		return [{ deliveryId, events, ...extras }];
+		const events = elements.map((element) => toPbxItem(element, delivery, {}));
+		return [{ ...delivery, events, ...extras }];
 	}
 
-	const items = elements.map((element) => toPbxItem(element, deliveryId, extras));
+	const items = elements.map((element) => toPbxItem(element, delivery, extras));
 	if (mode === 'perPbx') return items;
 
 	return items.flatMap((item): YcmItem[] =>

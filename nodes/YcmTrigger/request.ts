@@ -45,3 +45,14 @@ export function collectHeaders(request: WebhookRequest): { [name: string]: strin
 	}
 	return headers;
 }
+
+/**
+ * Returns the query string exactly as it arrived (without the `?`), or an empty string. Node's
+ * HTTP parser answers 400 to a request line with non-ASCII bytes, so these characters are the
+ * bytes that were sent.
+ */
+export function readRawQuery(request: WebhookRequest): string {
+	const url = request.originalUrl ?? request.url ?? '';
+	const start = url.indexOf('?');
+	return start === -1 ? '' : url.slice(start + 1);
+}

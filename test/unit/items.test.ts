@@ -6,11 +6,12 @@ import { buildItems, toIsoTime } from '../../nodes/YcmTrigger/items';
 import { manifest, readBody } from './helpers/fixtures';
 
 const DELIVERY_ID = '0123456789abcdef0123456789abcdef';
+const DELIVERY = { deliveryId: DELIVERY_ID, signedWith: 'current' } as const;
 
 function itemsOf(file: string, mode: OutputMode = 'perPbx') {
 	const parsed = parseDelivery(readBody(file));
 	if (!parsed.ok) throw new Error(parsed.reason);
-	return buildItems(parsed.elements.map(classifyElement), mode, DELIVERY_ID, {});
+	return buildItems(parsed.elements.map(classifyElement), mode, DELIVERY, {});
 }
 
 const LONDON = { trunkId: '12', trunkName: 'London SIP' };
@@ -37,6 +38,7 @@ describe('buildItems per Cloud PBX', () => {
 			{
 				eventType: 'didChange',
 				deliveryId: DELIVERY_ID,
+				signedWith: 'current',
 				sn: '36A1B2C3D4E5F6ZK',
 				updateTime: 1764849600,
 				updatedAt: '2025-12-04T12:00:00.000Z',
@@ -68,6 +70,7 @@ describe('buildItems per Cloud PBX', () => {
 			{
 				eventType: 'didChange',
 				deliveryId: DELIVERY_ID,
+				signedWith: 'current',
 				sn: '36M1N2B3V4C5X6ZK',
 				updateTime: 1764850100,
 				updatedAt: '2025-12-04T12:08:20.000Z',
@@ -82,6 +85,7 @@ describe('buildItems per Cloud PBX', () => {
 			{
 				eventType: 'capacityChange',
 				deliveryId: DELIVERY_ID,
+				signedWith: 'current',
 				sn: '36A1B2C3D4E5F6ZK',
 				updateTime: 1764851000,
 				updatedAt: '2025-12-04T12:23:20.000Z',
@@ -114,6 +118,7 @@ describe('buildItems per Cloud PBX', () => {
 			{
 				eventType: 'connectivityTest',
 				deliveryId: DELIVERY_ID,
+				signedWith: 'current',
 				sn: null,
 				updateTime: null,
 				updatedAt: null,
@@ -128,6 +133,7 @@ describe('buildItems per Cloud PBX', () => {
 			{
 				eventType: 'unknown',
 				deliveryId: DELIVERY_ID,
+				signedWith: 'current',
 				sn: '36K1L2J3H4G5F6ZK',
 				updateTime: 1764852000,
 				updatedAt: '2025-12-04T12:40:00.000Z',
@@ -143,6 +149,7 @@ describe('buildItems per DID', () => {
 			['1', '2', '3'].map((n) => ({
 				eventType: 'didChange',
 				deliveryId: DELIVERY_ID,
+				signedWith: 'current',
 				sn: '36A1B2C3D4E5F6ZK',
 				updateTime: 1764849600,
 				updatedAt: '2025-12-04T12:00:00.000Z',
@@ -159,6 +166,7 @@ describe('buildItems per DID', () => {
 			{
 				eventType: 'didChange',
 				deliveryId: DELIVERY_ID,
+				signedWith: 'current',
 				sn: '36M1N2B3V4C5X6ZK',
 				updateTime: 1764850100,
 				updatedAt: '2025-12-04T12:08:20.000Z',
@@ -185,7 +193,7 @@ describe('buildItems per delivery', () => {
 	it('wraps all events into one item', () => {
 		const [item] = itemsOf('did-change-two-pbx-pretty.json', 'perDelivery');
 
-		expect(Object.keys(item)).toEqual(['deliveryId', 'events']);
+		expect(Object.keys(item)).toEqual(['deliveryId', 'signedWith', 'events']);
 		expect(item).toMatchObject({
 			deliveryId: DELIVERY_ID,
 			events: [
@@ -200,7 +208,7 @@ describe('buildItems per delivery', () => {
 		if (!parsed.ok) throw new Error(parsed.reason);
 		const elements = parsed.elements.map(classifyElement);
 
-		const [item] = buildItems(elements, 'perDelivery', DELIVERY_ID, { rawBody: 'body' });
+		const [item] = buildItems(elements, 'perDelivery', DELIVERY, { rawBody: 'body' });
 
 		expect(item).toMatchObject({ rawBody: 'body' });
 		expect('events' in item && item.events.some((event) => 'rawBody' in event)).toBe(false);

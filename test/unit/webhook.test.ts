@@ -162,6 +162,7 @@ describe('YcmTrigger webhook()', () => {
 			{
 				eventType: 'connectivityTest',
 				deliveryId: expect.stringMatching(/^[0-9a-f]{32}$/),
+				signedWith: 'current',
 				sn: null,
 				updateTime: null,
 				updatedAt: null,
@@ -213,6 +214,7 @@ describe('YcmTrigger webhook()', () => {
 		expect(Object.keys(item)).toEqual([
 			'eventType',
 			'deliveryId',
+			'signedWith',
 			'sn',
 			'updateTime',
 			'updatedAt',

@@ -34,6 +34,9 @@ export type WebhookRun = {
 
 export type DeliveryRequest = {
 	rawBody?: Buffer;
+	/** The request target, for GET deliveries that carry their payload in the query string. */
+	url?: string;
+	query?: IDataObject;
 	headers?: { [name: string]: string | string[] | undefined };
 	method?: string;
 	/** Replaces n8n's readRawBody, for requests whose body n8n has not read yet. */
@@ -43,6 +46,8 @@ export type DeliveryRequest = {
 export type NodeSetup = {
 	credential?: ICredentialDataDecryptedObject;
 	parameters?: IDataObject;
+	/** The workflow's static data; pass the same object to several runs to share it. */
+	staticData?: IDataObject;
 };
 
 const logs: LogEntry[] = [];
@@ -95,15 +100,18 @@ export async function runWebhook(
 		connections: {},
 		active: true,
 		nodeTypes,
+		staticData: setup.staticData,
 	});
 
 	const request = {
 		method: delivery.method ?? 'POST',
+		url: delivery.url ?? '/webhook/a6a0f5b2-8d7e-4d1c-9a55-3c8e2f1b7d90/webhook',
+		originalUrl: delivery.url ?? '/webhook/a6a0f5b2-8d7e-4d1c-9a55-3c8e2f1b7d90/webhook',
 		headers: delivery.headers ?? {},
 		rawBody: delivery.rawBody,
 		body: {},
 		params: {},
-		query: {},
+		query: delivery.query ?? {},
 		async readRawBody() {
 			if (delivery.readRawBody !== undefined) request.rawBody = await delivery.readRawBody();
 		},
