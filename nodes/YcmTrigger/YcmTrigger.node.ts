@@ -13,7 +13,7 @@ import { readEventSelections, readOptions, readSecrets } from './configuration';
 import type { ParsedDelivery } from './delivery';
 import { parseDelivery, parseQueryDelivery } from './delivery';
 import type { JsonValue, YcmElement } from './events';
-import { classifyElement } from './events';
+import { classifyElement, MAX_UNKNOWN_NESTING, nestsDeeperThan } from './events';
 import { judgeStaleness } from './freshness';
 import type { RequestExtras } from './items';
 import { buildItems } from './items';
@@ -188,6 +188,19 @@ export class YcmTrigger implements INodeType {
 		}
 
 		const elements = parsed.elements.map(classifyElement);
+		const tooDeep = elements.some(
+			(element) =>
+				element.eventType === 'unknown' && nestsDeeperThan(element.element, MAX_UNKNOWN_NESTING),
+		);
+		if (tooDeep) {
+			const reason = `An element of unknown shape nests deeper than ${MAX_UNKNOWN_NESTING} levels.`;
+			this.logger.warn('YCM Trigger rejected an authentic delivery: the body is not usable', {
+				...logMetadata,
+				reason,
+			});
+			return reject(this, 400, reason);
+		}
+
 		let accepted = elements.filter((element) => isSubscribed(element, selections));
 		if (accepted.length < elements.length) {
 			this.logger.debug('YCM Trigger ignored events the workflow does not subscribe to', {

@@ -213,3 +213,24 @@ export function classifyElement(element: JsonValue): YcmElement {
 		isJsonObject(element) && isUnixSeconds(element.updateTime) ? element.updateTime : null;
 	return { eventType: 'unknown', sn, updateTime, element };
 }
+
+/**
+ * Deepest nesting an unknown element may have. YCM's own events nest three levels; JSON.parse
+ * copes with far more, but n8n saves item data with a recursive serialiser that fails at a few
+ * thousand levels, so a deeper element would break the execution instead of reaching the user.
+ */
+export const MAX_UNKNOWN_NESTING = 64;
+
+/** Tells whether a value nests arrays or objects deeper than `limit` levels; stops early. */
+export function nestsDeeperThan(value: JsonValue, limit: number): boolean {
+	const pending: Array<{ value: JsonValue; depth: number }> = [{ value, depth: 0 }];
+	while (pending.length > 0) {
+		const next = pending.pop();
+		if (next === undefined || typeof next.value !== 'object' || next.value === null) continue;
+		if (next.depth >= limit) return true;
+
+		const children = Array.isArray(next.value) ? next.value : Object.values(next.value);
+		for (const child of children) pending.push({ value: child, depth: next.depth + 1 });
+	}
+	return false;
+}
