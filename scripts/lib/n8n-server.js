@@ -182,6 +182,7 @@ function n8nEnvironment(installation, userFolder, port, runnerBrokerPort) {
 }
 
 async function importEntities({ installation, env, userFolder, credentials, workflows, log }) {
+	const startedAt = Date.now();
 	const importFolder = path.join(userFolder, 'import');
 	const workflowFolder = path.join(importFolder, 'workflows');
 	fs.mkdirSync(workflowFolder, { recursive: true });
@@ -222,7 +223,11 @@ async function importEntities({ installation, env, userFolder, credentials, work
 	for (const workflow of workflows) {
 		await runN8nCommand(installation, env, ['publish:workflow', `--id=${workflow.id}`], cliLogPath);
 	}
-	log(`Imported ${credentials.length} credential(s) and published ${workflows.length} workflow(s)`);
+	const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+	log(
+		`Imported ${credentials.length} credential(s) and published ${workflows.length} ` +
+			`workflow(s) in ${seconds} s`,
+	);
 }
 
 /**
