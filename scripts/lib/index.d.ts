@@ -80,6 +80,8 @@ export declare function startN8n(options: {
 	packageRoot?: string;
 	log?: (message: string) => void;
 	readyTimeoutMs?: number;
+	/** Variables set on top of the isolated environment, for every n8n command. */
+	environment?: Record<string, string>;
 }): Promise<N8nServer>;
 
 export interface SampleDelivery {

@@ -49,6 +49,8 @@ const TEST_RUNNER_VARIABLES = ['NODE_ENV', 'JEST_WORKER_ID'];
  * @param {string} [options.packageRoot]  the project whose package.json and dist/ to install
  * @param {(message: string) => void} [options.log]
  * @param {number} [options.readyTimeoutMs]
+ * @param {Record<string, string>} [options.environment]  variables set on top of the isolated
+ *   environment, for every n8n command (such as `N8N_PAYLOAD_SIZE_MAX` or `NODE_OPTIONS`)
  */
 async function startN8n({
 	installation,
@@ -58,6 +60,7 @@ async function startN8n({
 	packageRoot = PROJECT_ROOT,
 	log = () => {},
 	readyTimeoutMs = 120_000,
+	environment = {},
 }) {
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'ycm-n8n-'));
 	const unregisterCleanup = runAtExit(() =>
@@ -65,7 +68,10 @@ async function startN8n({
 	);
 	const logPath = path.join(userFolder, 'n8n.log');
 	const port = await findFreePort();
-	const env = n8nEnvironment(installation, userFolder, port, await findFreePort());
+	const env = {
+		...n8nEnvironment(installation, userFolder, port, await findFreePort()),
+		...environment,
+	};
 	const database = new N8nDatabase(installation, path.join(userFolder, '.n8n', 'database.sqlite'));
 
 	const installed = installCommunityPackage(userFolder, packageRoot);
