@@ -16,11 +16,12 @@ import {
 	buildWorkflow,
 	CREDENTIAL,
 	OTHER_CREDENTIAL,
+	ROTATING_CREDENTIAL,
 	TRIGGER_NODE_NAME,
 } from './support/workflows';
 
 // Runs the built package in a real n8n: one server for the whole file, with one workflow per
-// subscription and option under test. A cold cache adds the n8n install (about 4.5 minutes).
+// subscription and option under test. A cold cache adds the n8n install (4 to 4.5 minutes on a 2-core machine).
 const INSTALL_AND_START_TIMEOUT_MS = 15 * 60_000;
 const TEST_TIMEOUT_MS = 60_000;
 
@@ -52,7 +53,27 @@ const workflows = {
 		{},
 		OTHER_CREDENTIAL,
 	),
+	retries: buildWorkflow('YcmE2eRetries001', 'a1f0c7e2-0b55-4d8e-9c41-6a2f1e0b7d09', {
+		options: { retryWindow: 10 },
+	}),
+	maxAge: buildWorkflow('YcmE2eMaxAge0001', 'a1f0c7e2-0b55-4d8e-9c41-6a2f1e0b7d10', {
+		options: { maxEventAge: 60 },
+	}),
+	rotation: buildWorkflow(
+		'YcmE2eRotation01',
+		'a1f0c7e2-0b55-4d8e-9c41-6a2f1e0b7d11',
+		{},
+		ROTATING_CREDENTIAL,
+	),
 };
+
+/** Returns the secret that the workflow's credential names as current. */
+function currentSecretOf(workflow: TestWorkflow): string {
+	const usesOtherSecret = workflow === workflows.otherSecret || workflow === workflows.rotation;
+	return usesOtherSecret ? samples.otherSecret : samples.secret;
+}
+
+type RequestShape = { method?: 'POST' | 'GET'; contentType?: string; query?: string };
 
 type Item = Record<string, unknown>;
 
@@ -108,13 +129,15 @@ async function send(
 	workflow: TestWorkflow,
 	body: Buffer,
 	signature: string | null,
-	extra: { method?: 'POST' | 'GET'; contentType?: string } = {},
+	extra: RequestShape = {},
 ): Promise<DeliveryResponse> {
+	const { query, ...request } = extra;
+	const url = server.productionUrl(workflow.webhookId);
 	return await sendDelivery({
-		url: server.productionUrl(workflow.webhookId),
+		url: query === undefined ? url : `${url}?${query}`,
 		body,
 		signature,
-		...extra,
+		...request,
 	});
 }
 
@@ -123,7 +146,7 @@ async function deliver(
 	workflow: TestWorkflow,
 	body: Buffer,
 	signature: string | null,
-	extra: { method?: 'POST' | 'GET'; contentType?: string } = {},
+	extra: RequestShape = {},
 ): Promise<Delivered> {
 	const before = await countExecutionsOf(workflow);
 	const response = await send(workflow, body, signature, extra);
@@ -138,7 +161,7 @@ async function deliver(
 function sentinelFor(workflow: TestWorkflow): { body: Buffer; secret: string } {
 	sentinelCount += 1;
 	const updateTime = Math.floor(Date.now() / 1000);
-	const secret = workflow === workflows.otherSecret ? samples.otherSecret : samples.secret;
+	const secret = currentSecretOf(workflow);
 	if (workflow === workflows.capacityOnly) {
 		const element = {
 			modifier: `sentinel-${sentinelCount}@example.com`,
@@ -175,7 +198,7 @@ async function deliverExpectingNothing(
 	workflow: TestWorkflow,
 	body: Buffer,
 	signature: string | null,
-	extra: { method?: 'POST' | 'GET'; contentType?: string } = {},
+	extra: RequestShape = {},
 ): Promise<{
 	response: DeliveryResponse;
 	sentinelDeliveryId: unknown;
@@ -226,6 +249,11 @@ beforeAll(async () => {
 	const credentials = [
 		{ ...CREDENTIAL, type: 'ycmWebhookApi', data: { secret: samples.secret } },
 		{ ...OTHER_CREDENTIAL, type: 'ycmWebhookApi', data: { secret: samples.otherSecret } },
+		{
+			...ROTATING_CREDENTIAL,
+			type: 'ycmWebhookApi',
+			data: { secret: samples.otherSecret, previousSecret: samples.secret },
+		},
 	];
 	server = await startN8n({
 		installation,
@@ -265,6 +293,7 @@ describe('YCM Trigger in a real n8n', () => {
 				expect(items.map((item) => item.eventType)).toEqual(delivery.expect.eventTypes);
 				expect(items.map((item) => item.sn)).toEqual(serialNumbersOf(delivery.body));
 				expect(items.map((item) => item.deliveryId)).toEqual(items.map(() => answer.deliveryId));
+				expect(items.map((item) => item.signedWith)).toEqual(items.map(() => 'current'));
 				if (delivery.expect.didCounts !== undefined) {
 					const didCounts = items.map((item) => (item.dids as unknown[]).length);
 					expect(didCounts).toEqual(delivery.expect.didCounts);
@@ -484,6 +513,115 @@ describe('YCM Trigger in a real n8n', () => {
 			const result = await deliverExpectingNothing(workflows.getMethod, body, signed(body));
 
 			expect(result.response.status).toBe(404);
+			expectOnlySentinel(result);
+		});
+
+		it('accepts a payload in the signed query string', async () => {
+			const rawQuery = encodeURIComponent(sampleBody('trunk-delete').toString('utf8'));
+			const signature = signed(Buffer.from(rawQuery, 'ascii'));
+			const { response, executions } = await deliver(
+				workflows.getMethod,
+				Buffer.alloc(0),
+				signature,
+				{ method: 'GET', query: rawQuery },
+			);
+
+			expect(response.status).toBe(200);
+			expect(executions).toHaveLength(1);
+			const items = triggerItems(executions[0]);
+			expect(items.map((item) => item.event)).toEqual(['trunk_delete']);
+			expect(items.map((item) => item.sn)).toEqual(['36Z0X9C8V7B6N5ZK']);
+		});
+
+		it('rejects a query string changed after signing', async () => {
+			const rawQuery = encodeURIComponent(sampleBody('trunk-delete').toString('utf8'));
+			const signature = signed(Buffer.from(rawQuery, 'ascii'));
+			const result = await deliverExpectingNothing(
+				workflows.getMethod,
+				Buffer.alloc(0),
+				signature,
+				{
+					method: 'GET',
+					query: `${rawQuery}&extra=1`,
+				},
+			);
+
+			expect(result.response.status).toBe(401);
+			expectOnlySentinel(result);
+		});
+	});
+
+	describe('delivery rules kept across requests', () => {
+		it('ignores a retry of an accepted delivery', async () => {
+			const body = sampleBody('capacity-change-two-pbx');
+			const first = await deliver(workflows.retries, body, signed(body));
+			expect(first.response.status).toBe(200);
+			expect(first.executions).toHaveLength(1);
+
+			// The node remembers accepted deliveries in its static data, which n8n must save
+			// to its database after the first request and load for the second.
+			const retry = await deliverExpectingNothing(workflows.retries, body, signed(body));
+			expect(retry.response.status).toBe(200);
+			const answer = responseJson(retry.response);
+			expect(answer.status).toBe('ignored');
+			expect(answer.deliveryId).toBe(responseJson(first.response).deliveryId);
+			expectOnlySentinel(retry);
+		});
+
+		it('drops events older than the maximum age', async () => {
+			// The sample events happened on 2025-12-04, far beyond the workflow's 60 minutes.
+			const body = sampleBody('did-change-one-pbx');
+			const result = await deliverExpectingNothing(workflows.maxAge, body, signed(body));
+
+			expect(result.response.status).toBe(200);
+			expect(responseJson(result.response).status).toBe('ignored');
+			expectOnlySentinel(result);
+		});
+
+		it('accepts a fresh event within the maximum age', async () => {
+			const element = {
+				event: 'did_change',
+				sn: '36A1B2C3D4E5F6ZK',
+				trunkDidInfoList: [],
+				updateTime: Math.floor(Date.now() / 1000) - 60,
+			};
+			const body = Buffer.from(JSON.stringify([element]));
+			const { response, executions } = await deliver(workflows.maxAge, body, signed(body));
+
+			expect(response.status).toBe(200);
+			expect(executions).toHaveLength(1);
+			expect(triggerItems(executions[0]).map((item) => item.updateTime)).toEqual([
+				element.updateTime,
+			]);
+		});
+	});
+
+	describe('secret rotation', () => {
+		it('accepts the previous secret', async () => {
+			const body = sampleBody('did-change-one-pbx');
+			const { response, executions } = await deliver(workflows.rotation, body, signed(body));
+
+			expect(response.status).toBe(200);
+			expect(executions).toHaveLength(1);
+			expect(triggerItems(executions[0]).map((item) => item.signedWith)).toEqual(['previous']);
+		});
+
+		it('accepts the current secret', async () => {
+			const body = sampleBody('trunk-delete');
+			const signature = signed(body, samples.otherSecret);
+			const { response, executions } = await deliver(workflows.rotation, body, signature);
+
+			expect(response.status).toBe(200);
+			expect(executions).toHaveLength(1);
+			expect(triggerItems(executions[0]).map((item) => item.signedWith)).toEqual(['current']);
+		});
+
+		it('rejects any third secret', async () => {
+			const body = sampleBody('capacity-change-one-pbx');
+			const signature = signed(body, 'Xx9Yy8Zz7Ww6Vv5Uu4Tt3Ss2Rr1Qq0Pp');
+			const result = await deliverExpectingNothing(workflows.rotation, body, signature);
+
+			expect(result.response.status).toBe(401);
 			expectOnlySentinel(result);
 		});
 	});

@@ -5,11 +5,14 @@ import { PROJECT_ROOT } from '../../../scripts/lib';
 
 export const TRIGGER_NODE_NAME = 'YCM Trigger';
 
-/** The credential of every test workflow but one, with the secret of the sample deliveries. */
+/** The credential of most test workflows, with the secret of the sample deliveries. */
 export const CREDENTIAL = { id: 'YcmE2eCredentl01', name: 'YCM webhook secret (e2e)' };
 
 /** A credential with a different secret, for a workflow that must reject the samples. */
 export const OTHER_CREDENTIAL = { id: 'YcmE2eOtherCrd01', name: 'YCM webhook, other secret (e2e)' };
+
+/** A credential in the middle of a rotation: the other secret is current, the samples' previous. */
+export const ROTATING_CREDENTIAL = { id: 'YcmE2eRotating01', name: 'YCM webhook, rotating (e2e)' };
 
 export type TestWorkflow = {
 	id: string;
