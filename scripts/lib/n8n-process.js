@@ -11,11 +11,22 @@ const runningChildren = new Map();
 const exitTasks = new Set();
 let exitHandlersInstalled = false;
 
+/** The signal for a clean shutdown of each process group, by the process id of its leader. */
+const stopSignals = new Map();
+
 /**
  * Starts `command` in a new process group, with stdout and stderr appended to `logPath`.
+ * @param {object} options
+ * @param {NodeJS.ProcessEnv} options.env
+ * @param {string} options.cwd
+ * @param {string} options.logPath
+ * @param {NodeJS.Signals} [options.stopSignal]  the signal for a clean shutdown (default
+ *   SIGTERM); PostgreSQL needs SIGINT, since on SIGTERM it waits for its clients to disconnect
+ * @param {number} [options.uid]  run as this user, for servers that refuse to run as root
+ * @param {number} [options.gid]
  * @returns {import('node:child_process').ChildProcess}
  */
-function spawnInGroup(command, args, { env, cwd, logPath }) {
+function spawnInGroup(command, args, { env, cwd, logPath, stopSignal = 'SIGTERM', uid, gid }) {
 	installExitHandlers();
 	const logFd = fs.openSync(logPath, 'a');
 	try {
@@ -24,11 +35,17 @@ function spawnInGroup(command, args, { env, cwd, logPath }) {
 		const child = spawn(command, args, {
 			env,
 			cwd,
+			uid,
+			gid,
 			detached: true,
 			stdio: ['ignore', logFd, logFd],
 		});
 		runningChildren.set(child.pid, child);
-		child.once('exit', () => runningChildren.delete(child.pid));
+		stopSignals.set(child.pid, stopSignal);
+		child.once('exit', () => {
+			runningChildren.delete(child.pid);
+			stopSignals.delete(child.pid);
+		});
 		return child;
 	} finally {
 		fs.closeSync(logFd);
@@ -36,16 +53,19 @@ function spawnInGroup(command, args, { env, cwd, logPath }) {
 }
 
 /**
- * Sends SIGTERM to the process group of `child`, then SIGKILL if it is still running after
- * `graceMs`. Resolves once the child has exited.
+ * Sends the stop signal (SIGTERM unless `spawnInGroup` was given another) to the process group
+ * of `child`, then SIGKILL if it is still running after `graceMs`. Resolves once the child has
+ * exited.
  */
 async function stopGroup(child, graceMs = 15_000) {
 	if (child.exitCode !== null || child.signalCode !== null) {
+		// A leader killed on its own (SIGKILL in a crash test) leaves its task runner behind.
+		signalGroup(child.pid, 'SIGKILL');
 		runningChildren.delete(child.pid);
 		return;
 	}
 	const exited = new Promise((resolve) => child.once('exit', resolve));
-	signalGroup(child.pid, 'SIGTERM');
+	signalGroup(child.pid, stopSignals.get(child.pid) ?? 'SIGTERM');
 	const timer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), graceMs);
 	await exited;
 	clearTimeout(timer);
@@ -81,8 +101,8 @@ function signalGroup(groupId, signal) {
 
 /**
  * Kills every process group still running when this process exits. An 'exit' handler cannot
- * wait, so it sends SIGKILL; on SIGINT, SIGTERM and SIGHUP the groups first get SIGTERM and up
- * to 5 seconds to shut down.
+ * wait, so it sends SIGKILL; on SIGINT, SIGTERM and SIGHUP the groups first get their stop signal
+ * and up to 5 seconds to shut down.
  */
 function installExitHandlers() {
 	if (exitHandlersInstalled) {
