@@ -303,4 +303,4 @@ function findFreePort() {
 	});
 }
 
-module.exports = { startN8n, N8nServer };
+module.exports = { startN8n, N8nServer, n8nEnvironment, importEntities, findFreePort };
