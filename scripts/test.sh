@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check of the project: lint, typecheck, build, unit tests, then the end-to-end tests
-# against a real n8n (installed into .cache/ on the first run). Exits non-zero on any failure.
+# against each supported n8n release (installed into .cache/ on the first run). Exits non-zero on
+# any failure.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -31,13 +32,17 @@ npm run build
 step 'Unit tests'
 npm run test:unit -- --json --outputFile="$results_folder/unit.json"
 
-step 'End-to-end tests (real n8n)'
-npm run test:e2e -- --json --outputFile="$results_folder/e2e.json"
+# The package supports n8n 1.x and 2.x, so the suite runs once in each (see versions.js).
+for n8n_version in $(node -p "require('./scripts/lib/versions').TESTED_N8N_VERSIONS.join(' ')"); do
+	step "End-to-end tests (real n8n $n8n_version)"
+	N8N_VERSION="$n8n_version" npm run test:e2e -- --json \
+		--outputFile="$results_folder/e2e-$n8n_version.json"
+done
 
-# One closing line with the totals of both jest runs, in the form CI systems read.
+# One closing line with the totals of all jest runs, in the form CI systems read.
 node -e '
 const results = process.argv.slice(1).map((file) => require(file));
 const passed = results.reduce((sum, result) => sum + result.numPassedTests, 0);
 const failed = results.reduce((sum, result) => sum + result.numFailedTests, 0);
 console.log(`\ntests: ${passed} passed, ${failed} failed`);
-' "$results_folder/unit.json" "$results_folder/e2e.json"
+' "$results_folder"/*.json

