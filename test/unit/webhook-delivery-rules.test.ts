@@ -2,19 +2,14 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { MAX_CLOCK_SKEW_SECONDS } from '../../nodes/YcmTrigger/freshness';
 import { computeSignature } from '../../nodes/YcmTrigger/signature';
-import { manifest, readBody } from './helpers/fixtures';
+import { manifest, readBody, signedSample } from './helpers/fixtures';
 import { emittedItems, runWebhook } from './helpers/webhook-context';
-
-function signed(file: string, secret = manifest.secret) {
-	const rawBody = readBody(file);
-	return { rawBody, headers: { 'x-signature': computeSignature(rawBody, secret) } };
-}
 
 describe('secret rotation', () => {
 	const rotating = { secret: manifest.otherSecret, previousSecret: manifest.secret };
 
 	it('accepts the previous secret and says so', async () => {
-		const run = await runWebhook(signed('trunk-delete.json', manifest.secret), {
+		const run = await runWebhook(signedSample('trunk-delete.json', manifest.secret), {
 			credential: rotating,
 		});
 
@@ -22,7 +17,7 @@ describe('secret rotation', () => {
 	});
 
 	it('accepts the current secret and says so', async () => {
-		const run = await runWebhook(signed('trunk-delete.json', manifest.otherSecret), {
+		const run = await runWebhook(signedSample('trunk-delete.json', manifest.otherSecret), {
 			credential: rotating,
 		});
 
@@ -30,10 +25,10 @@ describe('secret rotation', () => {
 	});
 
 	it('gives both signings of one body different delivery IDs', async () => {
-		const byPrevious = await runWebhook(signed('trunk-delete.json', manifest.secret), {
+		const byPrevious = await runWebhook(signedSample('trunk-delete.json', manifest.secret), {
 			credential: rotating,
 		});
-		const byCurrent = await runWebhook(signed('trunk-delete.json', manifest.otherSecret), {
+		const byCurrent = await runWebhook(signedSample('trunk-delete.json', manifest.otherSecret), {
 			credential: rotating,
 		});
 
@@ -41,7 +36,7 @@ describe('secret rotation', () => {
 	});
 
 	it('rejects a third secret', async () => {
-		const run = await runWebhook(signed('trunk-delete.json', 'X'.repeat(32)), {
+		const run = await runWebhook(signedSample('trunk-delete.json', 'X'.repeat(32)), {
 			credential: rotating,
 		});
 
@@ -49,7 +44,7 @@ describe('secret rotation', () => {
 	});
 
 	it('ignores an empty previous secret', async () => {
-		const run = await runWebhook(signed('trunk-delete.json'), {
+		const run = await runWebhook(signedSample('trunk-delete.json'), {
 			credential: { secret: manifest.secret, previousSecret: '' },
 		});
 
@@ -57,7 +52,7 @@ describe('secret rotation', () => {
 	});
 
 	it('throws for a malformed previous secret', async () => {
-		const run = runWebhook(signed('trunk-delete.json'), {
+		const run = runWebhook(signedSample('trunk-delete.json'), {
 			credential: { secret: manifest.secret, previousSecret: 'short' },
 		});
 
@@ -86,9 +81,9 @@ describe('retry de-duplication', () => {
 		const staticData: IDataObject = {};
 		const setup = { credential, parameters: withWindow, staticData };
 
-		const first = await runWebhook(signed('did-change-one-pbx.json'), setup);
+		const first = await runWebhook(signedSample('did-change-one-pbx.json'), setup);
 		now += 9 * 60_000;
-		const retry = await runWebhook(signed('did-change-one-pbx.json'), setup);
+		const retry = await runWebhook(signedSample('did-change-one-pbx.json'), setup);
 
 		expect(emittedItems(first)).toHaveLength(1);
 		expect(retry.result.workflowData).toBeUndefined();
@@ -106,9 +101,9 @@ describe('retry de-duplication', () => {
 		const staticData: IDataObject = {};
 		const setup = { credential, parameters: withWindow, staticData };
 
-		await runWebhook(signed('did-change-one-pbx.json'), setup);
+		await runWebhook(signedSample('did-change-one-pbx.json'), setup);
 		now += 10 * 60_000 + 1;
-		const late = await runWebhook(signed('did-change-one-pbx.json'), setup);
+		const late = await runWebhook(signedSample('did-change-one-pbx.json'), setup);
 
 		expect(emittedItems(late)).toHaveLength(1);
 	});
@@ -117,8 +112,8 @@ describe('retry de-duplication', () => {
 		const staticData: IDataObject = {};
 		const setup = { credential, parameters: withWindow, staticData };
 
-		await runWebhook(signed('did-change-one-pbx.json'), setup);
-		const other = await runWebhook(signed('trunk-delete.json'), setup);
+		await runWebhook(signedSample('did-change-one-pbx.json'), setup);
+		const other = await runWebhook(signedSample('trunk-delete.json'), setup);
 
 		expect(emittedItems(other)).toHaveLength(1);
 	});
@@ -127,8 +122,8 @@ describe('retry de-duplication', () => {
 		const staticData: IDataObject = {};
 		const setup = { credential, staticData };
 
-		await runWebhook(signed('did-change-one-pbx.json'), setup);
-		const repeat = await runWebhook(signed('did-change-one-pbx.json'), setup);
+		await runWebhook(signedSample('did-change-one-pbx.json'), setup);
+		const repeat = await runWebhook(signedSample('did-change-one-pbx.json'), setup);
 
 		expect(emittedItems(repeat)).toHaveLength(1);
 		expect(staticData).toEqual({});
@@ -138,7 +133,7 @@ describe('retry de-duplication', () => {
 		const staticData: IDataObject = {};
 		const setup = { credential, parameters: withWindow, staticData };
 
-		await runWebhook(signed('did-change-one-pbx.json', manifest.otherSecret), setup);
+		await runWebhook(signedSample('did-change-one-pbx.json', manifest.otherSecret), setup);
 
 		expect(staticData).toEqual({});
 	});
@@ -151,7 +146,10 @@ describe('maximum event age', () => {
 
 	function runAt(nowMs: number, file = 'did-change-one-pbx.json') {
 		jest.spyOn(Date, 'now').mockReturnValue(nowMs);
-		return runWebhook(signed(file), { credential, parameters: { options: { maxEventAge: 60 } } });
+		return runWebhook(signedSample(file), {
+			credential,
+			parameters: { options: { maxEventAge: 60 } },
+		});
 	}
 
 	afterEach(() => {
@@ -204,7 +202,10 @@ describe('GET deliveries', () => {
 	const credential = { secret: manifest.secret };
 
 	it('verifies a signed body on GET like on POST', async () => {
-		const run = await runWebhook({ ...signed('trunk-delete.json'), method: 'GET' }, { credential });
+		const run = await runWebhook(
+			{ ...signedSample('trunk-delete.json'), method: 'GET' },
+			{ credential },
+		);
 
 		expect(emittedItems(run)).toHaveLength(1);
 	});
@@ -287,7 +288,7 @@ describe('GET deliveries', () => {
 	});
 
 	it('ignores the query string of a POST', async () => {
-		const delivery = signed('trunk-delete.json');
+		const delivery = signedSample('trunk-delete.json');
 
 		const run = await runWebhook({ ...delivery, url: '/webhook/id/webhook?x=1' }, { credential });
 

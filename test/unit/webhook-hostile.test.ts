@@ -1,13 +1,12 @@
 import { MAX_UNKNOWN_NESTING, nestsDeeperThan } from '../../nodes/YcmTrigger/events';
 import { computeSignature } from '../../nodes/YcmTrigger/signature';
-import { manifest, readBody } from './helpers/fixtures';
+import { manifest, readBody, signedBytes } from './helpers/fixtures';
 import { emittedItems, runWebhook } from './helpers/webhook-context';
 
 const credential = { secret: manifest.secret };
 
 function signedText(text: string) {
-	const rawBody = Buffer.from(text);
-	return { rawBody, headers: { 'x-signature': computeSignature(rawBody, manifest.secret) } };
+	return signedBytes(Buffer.from(text));
 }
 
 function nested(levels: number): string {

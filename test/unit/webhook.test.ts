@@ -1,25 +1,14 @@
 import { computeSignature } from '../../nodes/YcmTrigger/signature';
-import { manifest, readBody } from './helpers/fixtures';
+import { manifest, readBody, signedSample } from './helpers/fixtures';
 import { emittedItems, runWebhook } from './helpers/webhook-context';
 
 const credential = { secret: manifest.secret };
-
-function signed(file: string, secret = manifest.secret) {
-	const rawBody = readBody(file);
-	return {
-		rawBody,
-		headers: {
-			'content-type': 'application/json',
-			'x-signature': computeSignature(rawBody, secret),
-		},
-	};
-}
 
 describe('YcmTrigger webhook()', () => {
 	it.each(manifest.deliveries.map((delivery) => [delivery.name, delivery] as const))(
 		'emits the expected items for %s',
 		async (_name, delivery) => {
-			const run = await runWebhook(signed(delivery.file), { credential });
+			const run = await runWebhook(signedSample(delivery.file), { credential });
 
 			const items = emittedItems(run);
 			expect(items).toHaveLength(delivery.expect.items);
@@ -34,7 +23,7 @@ describe('YcmTrigger webhook()', () => {
 	);
 
 	it('answers 401 without an execution for a forged signature', async () => {
-		const delivery = signed('did-change-one-pbx.json', manifest.otherSecret);
+		const delivery = signedSample('did-change-one-pbx.json', manifest.otherSecret);
 
 		const run = await runWebhook(delivery, { credential });
 
@@ -56,7 +45,7 @@ describe('YcmTrigger webhook()', () => {
 	});
 
 	it('answers 401 for a body re-serialised after signing', async () => {
-		const original = signed('did-change-one-pbx.json');
+		const original = signedSample('did-change-one-pbx.json');
 		const rawBody = readBody('did-change-one-pbx.reserialised.json');
 
 		const run = await runWebhook({ rawBody, headers: original.headers }, { credential });
@@ -66,7 +55,7 @@ describe('YcmTrigger webhook()', () => {
 	});
 
 	it('logs a rejection at warn without secret, signature or body', async () => {
-		const delivery = signed('did-change-one-pbx.json', manifest.otherSecret);
+		const delivery = signedSample('did-change-one-pbx.json', manifest.otherSecret);
 
 		const run = await runWebhook(delivery, { credential });
 
@@ -98,7 +87,7 @@ describe('YcmTrigger webhook()', () => {
 	});
 
 	it('answers 400 for an authentic empty body', async () => {
-		const run = await runWebhook(signed('empty-body.json'), { credential });
+		const run = await runWebhook(signedSample('empty-body.json'), { credential });
 
 		expect(run.sent).toEqual({
 			statusCode: 400,
@@ -110,7 +99,7 @@ describe('YcmTrigger webhook()', () => {
 	});
 
 	it('answers 200 without an execution when nothing is subscribed', async () => {
-		const run = await runWebhook(signed('did-change-one-pbx.json'), {
+		const run = await runWebhook(signedSample('did-change-one-pbx.json'), {
 			credential,
 			parameters: { events: ['capacityChange'] },
 		});
@@ -125,7 +114,7 @@ describe('YcmTrigger webhook()', () => {
 	});
 
 	it('keeps only subscribed elements of a mixed delivery', async () => {
-		const run = await runWebhook(signed('mixed-did-and-capacity.json'), {
+		const run = await runWebhook(signedSample('mixed-did-and-capacity.json'), {
 			credential,
 			parameters: { events: ['capacityChange'] },
 		});
@@ -139,7 +128,7 @@ describe('YcmTrigger webhook()', () => {
 	});
 
 	it('filters DID changes by reason', async () => {
-		const delivery = signed('did-change-two-pbx-pretty.json');
+		const delivery = signedSample('did-change-two-pbx-pretty.json');
 
 		const run = await runWebhook(delivery, {
 			credential,
@@ -153,7 +142,7 @@ describe('YcmTrigger webhook()', () => {
 	});
 
 	it('emits the connectivity test when subscribed', async () => {
-		const run = await runWebhook(signed('connectivity-test.json'), {
+		const run = await runWebhook(signedSample('connectivity-test.json'), {
 			credential,
 			parameters: { events: ['connectivityTest'] },
 		});
@@ -174,13 +163,13 @@ describe('YcmTrigger webhook()', () => {
 
 	it('gives every item of a delivery and its retry one delivery ID', async () => {
 		const first = emittedItems(
-			await runWebhook(signed('capacity-change-two-pbx.json'), { credential }),
+			await runWebhook(signedSample('capacity-change-two-pbx.json'), { credential }),
 		);
 		const retry = emittedItems(
-			await runWebhook(signed('capacity-change-two-pbx.json'), { credential }),
+			await runWebhook(signedSample('capacity-change-two-pbx.json'), { credential }),
 		);
 		const other = emittedItems(
-			await runWebhook(signed('capacity-change-one-pbx.json'), { credential }),
+			await runWebhook(signedSample('capacity-change-one-pbx.json'), { credential }),
 		);
 
 		expect(first[0].deliveryId).toBe(first[1].deliveryId);
@@ -189,7 +178,7 @@ describe('YcmTrigger webhook()', () => {
 	});
 
 	it('adds headers without the signature when asked', async () => {
-		const run = await runWebhook(signed('trunk-delete.json'), {
+		const run = await runWebhook(signedSample('trunk-delete.json'), {
 			credential,
 			parameters: { options: { includeHeaders: true } },
 		});
@@ -198,7 +187,7 @@ describe('YcmTrigger webhook()', () => {
 	});
 
 	it('adds the raw body text when asked', async () => {
-		const run = await runWebhook(signed('did-change-two-pbx-pretty.json'), {
+		const run = await runWebhook(signedSample('did-change-two-pbx-pretty.json'), {
 			credential,
 			parameters: { options: { includeRawBody: true } },
 		});
@@ -208,7 +197,7 @@ describe('YcmTrigger webhook()', () => {
 	});
 
 	it('leaves headers and raw body out by default', async () => {
-		const run = await runWebhook(signed('trunk-delete.json'), { credential });
+		const run = await runWebhook(signedSample('trunk-delete.json'), { credential });
 
 		const [item] = emittedItems(run);
 		expect(Object.keys(item)).toEqual([
@@ -224,7 +213,7 @@ describe('YcmTrigger webhook()', () => {
 	});
 
 	it('emits one item per DID with the perDid output', async () => {
-		const run = await runWebhook(signed('did-change-one-pbx.json'), {
+		const run = await runWebhook(signedSample('did-change-one-pbx.json'), {
 			credential,
 			parameters: { options: { output: 'perDid' } },
 		});
@@ -237,7 +226,7 @@ describe('YcmTrigger webhook()', () => {
 	});
 
 	it('emits one item with the perDelivery output', async () => {
-		const run = await runWebhook(signed('capacity-change-two-pbx.json'), {
+		const run = await runWebhook(signedSample('capacity-change-two-pbx.json'), {
 			credential,
 			parameters: { options: { output: 'perDelivery' } },
 		});
@@ -274,7 +263,7 @@ describe('YcmTrigger webhook()', () => {
 
 describe('YcmTrigger webhook() configuration errors', () => {
 	it('throws for a secret of the wrong length instead of skipping the check', async () => {
-		const delivery = signed('did-change-one-pbx.json');
+		const delivery = signedSample('did-change-one-pbx.json');
 
 		const run = runWebhook(delivery, { credential: { secret: manifest.secret.slice(1) } });
 
@@ -286,13 +275,13 @@ describe('YcmTrigger webhook() configuration errors', () => {
 	});
 
 	it('throws for a missing secret', async () => {
-		const run = runWebhook(signed('did-change-one-pbx.json'), { credential: {} });
+		const run = runWebhook(signedSample('did-change-one-pbx.json'), { credential: {} });
 
 		await expect(run).rejects.toMatchObject({ message: 'The YCM webhook secret is invalid' });
 	});
 
 	it('throws for an empty event selection', async () => {
-		const run = runWebhook(signed('did-change-one-pbx.json'), {
+		const run = runWebhook(signedSample('did-change-one-pbx.json'), {
 			credential,
 			parameters: { events: [] },
 		});
@@ -305,7 +294,7 @@ describe('YcmTrigger webhook() configuration errors', () => {
 	});
 
 	it('throws for an unknown output option', async () => {
-		const run = runWebhook(signed('did-change-one-pbx.json'), {
+		const run = runWebhook(signedSample('did-change-one-pbx.json'), {
 			credential,
 			parameters: { options: { output: 'perTrunk' } },
 		});
@@ -316,7 +305,7 @@ describe('YcmTrigger webhook() configuration errors', () => {
 	it('never puts the secret into a configuration error', async () => {
 		const secret = `${manifest.secret} `;
 
-		const error: unknown = await runWebhook(signed('did-change-one-pbx.json'), {
+		const error: unknown = await runWebhook(signedSample('did-change-one-pbx.json'), {
 			credential: { secret },
 		}).catch((caught: unknown) => caught);
 

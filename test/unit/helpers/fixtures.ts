@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { YcmEventType } from '../../../nodes/YcmTrigger/events';
+import { computeSignature } from '../../../nodes/YcmTrigger/signature';
 
 export const DELIVERIES_DIR = join(__dirname, '..', '..', 'fixtures', 'deliveries');
 
@@ -39,4 +40,20 @@ export function findDelivery(name: string): SampleDelivery {
 	const delivery = manifest.deliveries.find((candidate) => candidate.name === name);
 	if (delivery === undefined) throw new Error(`No sample delivery named ${name}`);
 	return delivery;
+}
+
+/** A request as YCM sends it: the bytes, signed with the secret (the manifest's by default). */
+export function signedBytes(rawBody: Buffer, secret = manifest.secret) {
+	return {
+		rawBody,
+		headers: {
+			'content-type': 'application/json',
+			'x-signature': computeSignature(rawBody, secret),
+		},
+	};
+}
+
+/** A signed request carrying a sample body file. */
+export function signedSample(file: string, secret = manifest.secret) {
+	return signedBytes(readBody(file), secret);
 }
