@@ -45,10 +45,19 @@ export interface StoredExecution {
 	outputs: Record<string, Array<Record<string, unknown>>>;
 }
 
+/** The number of executions of one workflow with one status. */
+export interface ExecutionCount {
+	workflowId: string;
+	status: string;
+	count: number;
+}
+
 export interface N8nDatabase {
 	databasePath: string;
 	countWebhooks(): Promise<number>;
 	listExecutions(): Promise<StoredExecution[]>;
+	/** Counts executions per workflow and status without reading their data. */
+	countExecutions(): Promise<ExecutionCount[]>;
 	waitForSettledExecutions(options?: {
 		quietMs?: number;
 		timeoutMs?: number;

@@ -47,6 +47,18 @@ class N8nDatabase {
 	}
 
 	/**
+	 * Counts executions per workflow and status without reading their data, which stays fast
+	 * with thousands of executions.
+	 * @returns {Promise<Array<{ workflowId: string, status: string, count: number }>>}
+	 */
+	async countExecutions() {
+		if (!fs.existsSync(this.databasePath)) {
+			return [];
+		}
+		return await this.query('execution-counts');
+	}
+
+	/**
 	 * Waits until no execution is `new` or `running` and the number of executions has stayed
 	 * the same for `quietMs`, then returns them all.
 	 *

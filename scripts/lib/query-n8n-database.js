@@ -5,7 +5,8 @@
 // the demo run on Node.js 20: see n8n-database.js, which starts it.
 //
 // Usage: node query-n8n-database.js DATABASE_PATH FLATTED_PATH QUERY
-// QUERY is `webhooks` (the number of registered production webhooks) or `executions`.
+// QUERY is `webhooks` (the number of registered production webhooks), `executions`, or
+// `execution-counts` (executions per workflow and status, without their data).
 
 const { DatabaseSync } = require('node:sqlite');
 
@@ -52,6 +53,20 @@ function outputsByNode(runExecutionData) {
 	return outputs;
 }
 
+/** Counts executions that n8n has not deleted, per workflow and status. */
+function countExecutions(database) {
+	return database
+		.prepare(
+			`SELECT workflowId, status, COUNT(*) AS count
+			FROM execution_entity
+			WHERE deletedAt IS NULL
+			GROUP BY workflowId, status
+			ORDER BY workflowId, status`,
+		)
+		.all()
+		.map((row) => ({ workflowId: row.workflowId, status: row.status, count: row.count }));
+}
+
 function main() {
 	// timeout: wait for n8n's write lock instead of failing with SQLITE_BUSY.
 	const database = new DatabaseSync(databasePath, { readOnly: true, timeout: 5000 });
@@ -62,7 +77,10 @@ function main() {
 		if (query === 'executions') {
 			return listExecutions(database);
 		}
-		throw new Error(`Unknown query "${query}": use webhooks or executions.`);
+		if (query === 'execution-counts') {
+			return countExecutions(database);
+		}
+		throw new Error(`Unknown query "${query}": use webhooks, executions or execution-counts.`);
 	} finally {
 		database.close();
 	}
