@@ -1,5 +1,7 @@
 /**
  * n8n's own rule sets for community packages: package.json metadata, credentials and nodes.
+ * `npm run lint` runs them in ESLint's legacy mode. The rules of
+ * @n8n/eslint-plugin-community-nodes are in eslint.config.mjs.
  *
  * @type {import('@types/eslint').ESLint.ConfigData}
  */
