@@ -43,6 +43,8 @@ export interface StoredExecution {
 	stoppedAt: string | null;
 	/** Node name → JSON of the items on its first output in its last run. */
 	outputs: Record<string, Array<Record<string, unknown>>>;
+	/** The error that ended the execution (`resultData.error`), or null when none did. */
+	error: { message: string; description: string | null } | null;
 }
 
 /** The number of executions of one workflow with one status. */

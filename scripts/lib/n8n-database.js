@@ -17,6 +17,8 @@ const QUERY_SCRIPT = path.join(__dirname, 'query-n8n-database.js');
  * @property {string} mode  'webhook' for executions started by a production webhook
  * @property {boolean} finished
  * @property {Record<string, object[]>} outputs  node name → JSON of its output items
+ * @property {{ message: string, description: string | null } | null} error  the error that
+ *   ended the execution, or null
  */
 
 class N8nDatabase {

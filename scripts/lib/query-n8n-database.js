@@ -29,16 +29,32 @@ function listExecutions(database) {
 			ORDER BY e.id`,
 		)
 		.all();
-	return rows.map((row) => ({
-		id: String(row.id),
-		workflowId: row.workflowId,
-		status: row.status,
-		mode: row.mode,
-		finished: row.finished === 1,
-		startedAt: row.startedAt,
-		stoppedAt: row.stoppedAt,
-		outputs: row.data ? outputsByNode(parse(row.data)) : {},
-	}));
+	return rows.map((row) => {
+		const runExecutionData = row.data ? parse(row.data) : undefined;
+		return {
+			id: String(row.id),
+			workflowId: row.workflowId,
+			status: row.status,
+			mode: row.mode,
+			finished: row.finished === 1,
+			startedAt: row.startedAt,
+			stoppedAt: row.stoppedAt,
+			outputs: outputsByNode(runExecutionData),
+			error: executionError(runExecutionData),
+		};
+	});
+}
+
+/** Returns the message and description of the error that ended the execution, or null. */
+function executionError(runExecutionData) {
+	const error = runExecutionData?.resultData?.error;
+	if (!error) {
+		return null;
+	}
+	return {
+		message: String(error.message ?? ''),
+		description: typeof error.description === 'string' ? error.description : null,
+	};
 }
 
 /** Maps each node name to the JSON of the items on its first output in its last run. */
