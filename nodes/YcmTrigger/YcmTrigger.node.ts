@@ -19,12 +19,13 @@ import { classifyElement, MAX_UNKNOWN_NESTING, nestsDeeperThan } from './events'
 import { judgeStaleness } from './freshness';
 import type { RequestExtras } from './items';
 import { buildItems } from './items';
-import { triggerProperties } from './properties';
+import { triggerProperties, triggerSubtitle } from './properties';
 import { collectHeaders, readRawBody, readRawQuery } from './request';
 import { recordDelivery } from './retries';
 import { describeSecretProblem } from './secret';
 import { deriveDeliveryId, REJECTION_MESSAGES, verifySignature } from './signature';
 import { isSubscribed } from './subscription';
+import { triggerPanel } from './triggerPanel';
 
 /** Responds to the request directly, so n8n sends nothing itself and starts no execution. */
 function reject(
@@ -90,8 +91,7 @@ export class YcmTrigger implements INodeType {
 		icon: { light: 'file:ycm.svg', dark: 'file:ycm.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle:
-			'={{$parameter["events"].includes("*") ? "All events" : $parameter["events"].join(", ")}}',
+		subtitle: triggerSubtitle,
 		description:
 			'Starts the workflow when Yeastar Central Management (YCM) sends a signed webhook event',
 		defaults: {
@@ -118,6 +118,7 @@ export class YcmTrigger implements INodeType {
 			},
 		],
 		properties: triggerProperties,
+		triggerPanel,
 	};
 
 	/**

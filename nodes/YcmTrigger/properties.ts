@@ -13,6 +13,7 @@ export const triggerProperties: INodeProperties[] = [
 		default: 'POST',
 		description:
 			"Must match the Request Method of this webhook in YCM. POST is YCM's usual choice.",
+		hint: 'Same as Request Method of the webhook in YCM',
 	},
 	{
 		displayName: 'Events',
@@ -23,51 +24,61 @@ export const triggerProperties: INodeProperties[] = [
 			{
 				name: 'All Events',
 				value: '*',
+				action: 'On any YCM event',
 				description: 'Every event YCM sends, including kinds this node does not know yet',
 			},
 			{
 				name: 'Connectivity Test',
 				value: 'connectivityTest',
+				action: 'On the connectivity test',
 				description: "The message YCM's Test button sends",
 			},
 			{
 				name: 'PCE Capacity Change',
 				value: 'capacityChange',
+				action: 'On PCE Capacity Change',
 				description: 'A Cloud PBX got its capacity at creation, or was resized',
 			},
 			{
 				name: 'PCE DID Change (Any Reason)',
 				value: 'didChange',
+				action: 'On PCE DID Change (any reason)',
 				description: 'The DIDs of a Cloud PBX changed, for any of the reasons below',
 			},
 			{
 				name: 'PCE DID Change: Cloud PBX Deleted',
 				value: 'didChange.pce_delete',
+				action: 'On PCE DID Change: Cloud PBX deleted',
 				description: 'The Cloud PBX itself was deleted',
 			},
 			{
 				name: 'PCE DID Change: DIDs Assigned or Removed',
 				value: 'didChange.did_change',
+				action: 'On PCE DID Change: DIDs assigned or removed',
 				description: 'DIDs were assigned or removed while creating or editing the Cloud PBX',
 			},
 			{
 				name: 'PCE DID Change: DIDs Deleted',
 				value: 'didChange.did_delete',
+				action: 'On PCE DID Change: DIDs deleted',
 				description: 'Assigned DIDs were deleted from their trunks',
 			},
 			{
 				name: 'PCE DID Change: Trunk Deleted',
 				value: 'didChange.trunk_delete',
+				action: 'On PCE DID Change: trunk deleted',
 				description: 'Trunks that held DIDs of the Cloud PBX were deleted',
 			},
 			{
 				name: 'Unknown Events',
 				value: 'unknown',
+				action: 'On an event of unknown shape',
 				description: 'Elements of a shape this node does not know, passed on whole',
 			},
 		],
 		default: ['*'],
 		description: 'The events that start the workflow. Others get a 200 response and start nothing.',
+		hint: 'YCM sends only the events ticked under Event in its webhook settings, so tick these there too',
 	},
 	{
 		displayName: 'Options',
@@ -138,3 +149,21 @@ export const triggerProperties: INodeProperties[] = [
 		],
 	},
 ];
+
+/** Maps each value of the Events parameter to its name in the list. */
+function eventNamesByValue(): Record<string, string> {
+	const events = triggerProperties.find((property) => property.name === 'events');
+	const names: Record<string, string> = {};
+	for (const option of events?.options ?? []) {
+		if ('value' in option) names[String(option.value)] = option.name;
+	}
+	return names;
+}
+
+/**
+ * The subtitle under the node on the canvas: the selected events by their names in the Events
+ * list. n8n evaluates it as an expression, so the names are written into it as a lookup table.
+ */
+export const triggerSubtitle = `={{ ($parameter["events"] || []).map((event) => (${JSON.stringify(
+	eventNamesByValue(),
+)})[event] || event).join(", ") }}`;
