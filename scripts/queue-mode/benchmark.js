@@ -1,0 +1,291 @@
+#!/usr/bin/env node
+'use strict';
+
+// Measures signed deliveries per second on a single n8n instance and on n8n in queue mode (two
+// webhook processors behind the round-robin proxy, two workers). Both run one after the other in
+// one run, with the same bodies and the same number of concurrent requests (autocannon).
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { parseArgs } = require('node:util');
+
+const autocannon = require('autocannon');
+
+const {
+	PROJECT_ROOT,
+	ensureN8nInstalled,
+	loadSampleDeliveries,
+	signBody,
+	startN8n,
+} = require('../lib');
+const { startQueueTopology } = require('.');
+
+const EXAMPLE_WORKFLOW = path.join(PROJECT_ROOT, 'examples', 'ycm-trigger.workflow.json');
+const TRIGGER_NODE_TYPE = 'n8n-nodes-yeastar-ycm.ycmTrigger';
+
+/** Deliveries sent before each measurement, so both setups have served requests already. */
+const WARM_UP_DELIVERIES = 20;
+
+const USAGE = `Usage: npm run bench:queue-mode -- [--deliveries N] [--connections N] [--output FILE]
+
+Starts a single n8n instance, sends the deliveries, stops it; then starts n8n in queue mode
+(2 webhook processors behind a round-robin proxy, 2 workers, Redis, PostgreSQL) and sends the
+same deliveries. Prints deliveries per second (HTTP responses) and executions per second
+(until every execution has finished) for both. Needs a built package (npm run build).
+
+  --deliveries N   signed deliveries per setup (default 1000)
+  --connections N  concurrent requests (default 10)
+  --output FILE    also write the results as JSON`;
+
+function log(message) {
+	console.log(`[bench] ${message}`);
+}
+
+function readWholeNumber(value, option) {
+	const number = Number(value);
+	if (!Number.isInteger(number) || number < 1) {
+		throw new Error(`Invalid ${option} "${value}": give a whole number of 1 or more.`);
+	}
+	return number;
+}
+
+/**
+ * Builds signed DID change deliveries, one Cloud PBX each with its own serial number, so each
+ * has its own deliveryId. The bytes depend only on the index, so both setups get the same.
+ */
+function buildDeliveries(count, firstIndex, secret) {
+	return Array.from({ length: count }, (_, offset) => {
+		const index = firstIndex + offset;
+		const element = {
+			event: 'did_change',
+			sn: `36BENCH${String(index).padStart(9, '0')}`,
+			trunkDidInfoList: [
+				{
+					did: `+44207${String(index).padStart(6, '0')}`,
+					didId: String(index),
+					trunkId: '12',
+					trunkName: 'London SIP',
+				},
+			],
+			updateTime: 1764849600 + index,
+		};
+		const body = Buffer.from(JSON.stringify([element]));
+		return { body, signature: signBody(body, secret) };
+	});
+}
+
+/** Sends each delivery once with `connections` requests in flight and returns autocannon's result. */
+async function sendWithAutocannon(url, deliveries, connections) {
+	let next = 0;
+	return await autocannon({
+		url,
+		connections,
+		amount: deliveries.length,
+		timeout: 30,
+		requests: [
+			{
+				method: 'POST',
+				setupRequest: (request) => {
+					const delivery = deliveries[next % deliveries.length];
+					next += 1;
+					return {
+						...request,
+						body: delivery.body,
+						headers: {
+							'content-type': 'application/json',
+							'x-signature': delivery.signature,
+						},
+					};
+				},
+			},
+		],
+	});
+}
+
+/** Polls until `countFinished` reports `expected` finished executions, and returns that time. */
+async function waitForExecutions(countFinished, expected, timeoutMs = 600_000) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const { finished, unfinished } = await countFinished();
+		if (finished >= expected && unfinished === 0) {
+			return Date.now();
+		}
+		if (Date.now() > deadline) {
+			throw new Error(
+				`Only ${finished} of ${expected} executions finished within ${timeoutMs / 1000} s.`,
+			);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+}
+
+/** Warms up, then sends the measured deliveries and waits for their executions. */
+async function measure({ name, url, warmUp, deliveries, connections, countFinished }) {
+	const warmUpResult = await sendWithAutocannon(url, warmUp, Math.min(connections, warmUp.length));
+	if (warmUpResult['2xx'] !== warmUp.length) {
+		throw new Error(
+			`${name}: ${warmUp.length - warmUpResult['2xx']} warm-up deliveries were not accepted.`,
+		);
+	}
+	await waitForExecutions(countFinished, warmUp.length);
+
+	const loadAverage = os.loadavg()[0];
+	const startedAt = Date.now();
+	const result = await sendWithAutocannon(url, deliveries, connections);
+	const respondedAt = Date.now();
+	const executedAt = await waitForExecutions(countFinished, warmUp.length + deliveries.length);
+
+	const measured = {
+		setup: name,
+		deliveries: deliveries.length,
+		connections,
+		accepted: result['2xx'],
+		rejected: result.non2xx,
+		errors: result.errors + result.timeouts,
+		responsesPerSecond: round(deliveries.length / ((respondedAt - startedAt) / 1000)),
+		executionsPerSecond: round(deliveries.length / ((executedAt - startedAt) / 1000)),
+		latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99 },
+		loadAverageBefore: round(loadAverage),
+	};
+	log(`${name}: ${JSON.stringify(measured)}`);
+	return measured;
+}
+
+function round(value) {
+	return Math.round(value * 10) / 10;
+}
+
+function readExampleWorkflow() {
+	const workflow = JSON.parse(fs.readFileSync(EXAMPLE_WORKFLOW, 'utf8'));
+	const trigger = workflow.nodes.find((node) => node.type === TRIGGER_NODE_TYPE);
+	return { workflow, trigger, credential: trigger.credentials.ycmWebhookApi };
+}
+
+async function measureSingleInstance(context) {
+	const { installation, workflow, trigger, credentials } = context;
+	const server = await startN8n({ installation, credentials, workflows: [workflow], log });
+	try {
+		return await measure({
+			...context,
+			name: 'single instance',
+			url: server.productionUrl(trigger.webhookId),
+			countFinished: async () => {
+				const rows = await server.database.countExecutions();
+				return summarise(rows.filter((row) => row.workflowId === workflow.id));
+			},
+		});
+	} finally {
+		await server.stop();
+	}
+}
+
+async function measureQueueMode(context) {
+	const { installation, workflow, trigger, credentials } = context;
+	const topology = await startQueueTopology({
+		installation,
+		credentials,
+		workflows: [workflow],
+		log,
+	});
+	try {
+		return await measure({
+			...context,
+			name: 'queue mode (2 webhook processors, 2 workers)',
+			url: topology.productionUrl(trigger.webhookId),
+			countFinished: async () => {
+				const counts = await topology.database.countExecutions(workflow.id);
+				const rows = Object.entries(counts.byStatus).map(([status, count]) => ({ status, count }));
+				return summarise(rows);
+			},
+		});
+	} finally {
+		await topology.stop();
+	}
+}
+
+/** Adds up rows of `{ status, count }` into finished and unfinished executions. */
+function summarise(rows) {
+	let finished = 0;
+	let unfinished = 0;
+	for (const { status, count } of rows) {
+		if (status === 'new' || status === 'running') {
+			unfinished += count;
+		} else {
+			finished += count;
+		}
+	}
+	return { finished, unfinished };
+}
+
+function describeMachine() {
+	const cpus = os.cpus();
+	return {
+		cpu: cpus[0]?.model ?? 'unknown',
+		cores: cpus.length,
+		memoryGiB: round(os.totalmem() / 1024 ** 3),
+		os: `${os.type()} ${os.release()}`,
+	};
+}
+
+async function main() {
+	const { values } = parseArgs({
+		options: {
+			deliveries: { type: 'string', default: '1000' },
+			connections: { type: 'string', default: '10' },
+			output: { type: 'string' },
+			help: { type: 'boolean', default: false },
+		},
+	});
+	if (values.help) {
+		console.log(USAGE);
+		return;
+	}
+	const deliveryCount = readWholeNumber(values.deliveries, '--deliveries');
+	const connections = readWholeNumber(values.connections, '--connections');
+
+	const installation = ensureN8nInstalled({ log });
+	const samples = loadSampleDeliveries();
+	const { workflow, trigger, credential } = readExampleWorkflow();
+	const context = {
+		installation,
+		workflow,
+		trigger,
+		credentials: [{ ...credential, type: 'ycmWebhookApi', data: { secret: samples.secret } }],
+		warmUp: buildDeliveries(WARM_UP_DELIVERIES, 0, samples.secret),
+		deliveries: buildDeliveries(deliveryCount, WARM_UP_DELIVERIES, samples.secret),
+		connections,
+	};
+
+	const machine = describeMachine();
+	log(`Machine: ${JSON.stringify(machine)}; n8n ${installation.n8nVersion}`);
+	// One setup at a time, so the two never compete for the same cores.
+	const results = [await measureSingleInstance(context), await measureQueueMode(context)];
+
+	console.log('');
+	console.log(
+		'setup                                         deliveries/s  executions/s  p50 ms  p99 ms',
+	);
+	for (const result of results) {
+		console.log(
+			`${result.setup.padEnd(46)}${String(result.responsesPerSecond).padStart(12)}` +
+				`${String(result.executionsPerSecond).padStart(14)}${String(result.latencyMs.p50).padStart(8)}` +
+				`${String(result.latencyMs.p99).padStart(8)}`,
+		);
+	}
+	if (values.output) {
+		const report = {
+			n8n: installation.n8nVersion,
+			machine,
+			measuredAt: new Date().toISOString(),
+			results,
+		};
+		fs.writeFileSync(values.output, JSON.stringify(report, null, '\t') + '\n');
+		log(`Wrote ${values.output}`);
+	}
+}
+
+main().catch((error) => {
+	console.error(`[bench] ${error.message}`);
+	process.exitCode = 1;
+});
