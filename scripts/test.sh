@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every check of the project: lint, typecheck, build, unit tests, then the end-to-end tests
-# against each supported n8n release (installed into .cache/ on the first run). Exits non-zero on
-# any failure.
+# Runs every check of the project: lint, typecheck, build, unit tests, the end-to-end tests
+# against each supported n8n release (installed into .cache/ on the first run), then the
+# queue-mode tests. Exits non-zero on any failure.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -38,6 +38,11 @@ for n8n_version in $(node -p "require('./scripts/lib/versions').TESTED_N8N_VERSI
 	N8N_VERSION="$n8n_version" npm run test:e2e -- --json \
 		--outputFile="$results_folder/e2e-$n8n_version.json"
 done
+
+# Queue mode needs Redis and PostgreSQL. The harness installs them with apt-get when they are
+# missing (as root, as in CI) and runs private instances on 127.0.0.1 ports of its own.
+step 'Queue-mode tests (n8n with webhook processors, workers, Redis and PostgreSQL)'
+npm run test:queue-mode -- --json --outputFile="$results_folder/queue-mode.json"
 
 # One closing line with the totals of all jest runs, in the form CI systems read.
 node -e '
