@@ -27,6 +27,11 @@ class PostgresN8nDatabase {
 			database: server.database,
 			max: 2,
 		});
+		// PostgreSQL ends idle connections when it stops. The error also reaches the next query,
+		// so the pool only keeps the last one instead of crashing the process.
+		this.pool.on('error', (error) => {
+			this.lastIdleError = error;
+		});
 	}
 
 	/** Counts rows in `webhook_entity`, or returns 0 while n8n has not created the table. */
@@ -71,16 +76,20 @@ class PostgresN8nDatabase {
 			ORDER BY e.id`,
 			[workflowId],
 		);
-		return rows.map((row) => ({
-			id: String(row.id),
-			workflowId: row.workflowId,
-			status: row.status,
-			mode: row.mode,
-			finished: row.finished,
-			startedAt: row.startedAt?.toISOString() ?? null,
-			stoppedAt: row.stoppedAt?.toISOString() ?? null,
-			outputs: row.data ? outputsByNode(this.parseFlatted(row.data)) : {},
-		}));
+		return rows.map((row) => {
+			const runExecutionData = row.data ? this.parseFlatted(row.data) : undefined;
+			return {
+				id: String(row.id),
+				workflowId: row.workflowId,
+				status: row.status,
+				mode: row.mode,
+				finished: row.finished,
+				startedAt: row.startedAt?.toISOString() ?? null,
+				stoppedAt: row.stoppedAt?.toISOString() ?? null,
+				outputs: outputsByNode(runExecutionData),
+				error: executionError(runExecutionData),
+			};
+		});
 	}
 
 	/**
@@ -108,6 +117,18 @@ class PostgresN8nDatabase {
 	async close() {
 		await this.pool.end();
 	}
+}
+
+/** Returns the message and description of the error that ended the execution, or null. */
+function executionError(runExecutionData) {
+	const error = runExecutionData?.resultData?.error;
+	if (!error) {
+		return null;
+	}
+	return {
+		message: String(error.message ?? ''),
+		description: typeof error.description === 'string' ? error.description : null,
+	};
 }
 
 /** Maps each node name to the JSON of the items on its first output in its last run. */
