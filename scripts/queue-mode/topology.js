@@ -140,6 +140,8 @@ async function startQueueTopology({
 	}
 }
 
+// NOTE: Debian 12 ships PostgreSQL 15. n8n 2.41.1 warns at start that it supports 17, and 16 for
+// compatibility, but every queue-mode test passes on 15.
 /**
  * Builds what every n8n process of the setup shares: queue mode, one encryption key (a
  * credential encrypted by one process must decrypt in all), Redis and PostgreSQL.
@@ -179,6 +181,9 @@ function roleEnvironment(role, port) {
 	return {};
 }
 
+// NOTE: where /.dockerenv exists, as on this project's machines, n8n 2.41.1 builds the hostId
+// of a process from the hostname, so the two webhook processors share one and so do the two
+// workers, and main logs a cluster-check warning. Separate hosts or containers differ.
 async function createInstance(topology, name, role, args, shared, packageRoot) {
 	const userFolder = path.join(topology.folder, name);
 	fs.mkdirSync(userFolder);
