@@ -25,7 +25,10 @@ const TRIGGER_NODE_TYPE = 'n8n-nodes-yeastar-ycm.ycmTrigger';
 const USAGE = `Usage: node scripts/demo.js [--keep] [--skip-build]
 
   --keep        leave n8n running afterwards, to open the editor and send more deliveries
-  --skip-build  use dist/ as it is instead of running npm run build first`;
+  --skip-build  use dist/ as it is instead of running npm run build first
+
+N8N_VERSION picks the n8n release (default 2.41.1; 1.123.81 is the newest 1.x), as for the
+end-to-end tests: N8N_VERSION=1.123.81 node scripts/demo.js`;
 
 function log(message) {
 	console.log(`[demo] ${message}`);
