@@ -1,23 +1,19 @@
-import type {
-	DeliveryResponse,
-	N8nInstallation,
-	N8nServer,
-	StoredExecution,
-} from '../../scripts/lib';
+import type { N8nInstallation, N8nServer } from '../../scripts/lib';
+import { ensureN8nInstalled, loadSampleDeliveries, signBody, startN8n } from '../../scripts/lib';
+import type { Item } from './support/deliveries';
 import {
-	ensureN8nInstalled,
-	loadSampleDeliveries,
-	sendDelivery,
-	signBody,
-	startN8n,
-} from '../../scripts/lib';
+	DeliveryClient,
+	expectOnlySentinel,
+	log,
+	responseJson,
+	triggerItems,
+} from './support/deliveries';
 import type { TestWorkflow } from './support/workflows';
 import {
 	buildWorkflow,
 	CREDENTIAL,
 	OTHER_CREDENTIAL,
 	ROTATING_CREDENTIAL,
-	TRIGGER_NODE_NAME,
 } from './support/workflows';
 
 // Runs the built package in a real n8n: one server for the whole file, with one workflow per
@@ -73,23 +69,9 @@ function currentSecretOf(workflow: TestWorkflow): string {
 	return usesOtherSecret ? samples.otherSecret : samples.secret;
 }
 
-type RequestShape = { method?: 'POST' | 'GET'; contentType?: string; query?: string };
-
-type Item = Record<string, unknown>;
-
-type Delivered = {
-	response: DeliveryResponse;
-	/** Executions of the workflow that started after the request was sent. */
-	executions: StoredExecution[];
-};
-
 let installation: N8nInstallation;
 let server: N8nServer;
-let sentinelCount = 0;
-
-function log(message: string): void {
-	process.stderr.write(`[e2e] ${message}\n`);
-}
+let client: DeliveryClient;
 
 function sampleBody(name: string): Buffer {
 	const delivery = samples.deliveries.find((entry) => entry.name === name);
@@ -105,129 +87,6 @@ function vector(name: string) {
 
 function signed(body: Buffer, secret = samples.secret): string {
 	return signBody(body, secret);
-}
-
-function triggerItems(execution: StoredExecution): Item[] {
-	return execution.outputs[TRIGGER_NODE_NAME] ?? [];
-}
-
-function responseJson(response: DeliveryResponse): Record<string, unknown> {
-	return JSON.parse(response.body) as Record<string, unknown>;
-}
-
-async function executionsOf(workflow: TestWorkflow): Promise<StoredExecution[]> {
-	const executions = await server.database.waitForSettledExecutions({ quietMs: 500 });
-	return executions.filter((execution) => execution.workflowId === workflow.id);
-}
-
-async function countExecutionsOf(workflow: TestWorkflow): Promise<number> {
-	const executions = await server.database.listExecutions();
-	return executions.filter((execution) => execution.workflowId === workflow.id).length;
-}
-
-async function send(
-	workflow: TestWorkflow,
-	body: Buffer,
-	signature: string | null,
-	extra: RequestShape = {},
-): Promise<DeliveryResponse> {
-	const { query, ...request } = extra;
-	const url = server.productionUrl(workflow.webhookId);
-	return await sendDelivery({
-		url: query === undefined ? url : `${url}?${query}`,
-		body,
-		signature,
-		...request,
-	});
-}
-
-/** Sends one delivery and returns the response with the executions it started. */
-async function deliver(
-	workflow: TestWorkflow,
-	body: Buffer,
-	signature: string | null,
-	extra: RequestShape = {},
-): Promise<Delivered> {
-	const before = await countExecutionsOf(workflow);
-	const response = await send(workflow, body, signature, extra);
-	const executions = (await executionsOf(workflow)).slice(before);
-	return { response, executions };
-}
-
-/**
- * Builds a fresh delivery that `workflow` accepts. Each one differs, so its deliveryId is new
- * even where a workflow ignores retries of a delivery it already accepted.
- */
-function sentinelFor(workflow: TestWorkflow): { body: Buffer; secret: string } {
-	sentinelCount += 1;
-	const updateTime = Math.floor(Date.now() / 1000);
-	const secret = currentSecretOf(workflow);
-	if (workflow === workflows.capacityOnly) {
-		const element = {
-			modifier: `sentinel-${sentinelCount}@example.com`,
-			repository: { extensions: '10', concurrentCalls: '5', enableCallRecording: 'no' },
-			sn: '36S1E2N3T4I5N6EL',
-			updateTime,
-		};
-		return { body: Buffer.from(JSON.stringify([element])), secret };
-	}
-	if (workflow === workflows.trunkDeleteOnly) {
-		const element = {
-			event: 'trunk_delete',
-			sn: '36S1E2N3T4I5N6EL',
-			trunkDidInfoList: [
-				{ did: `+4420795${sentinelCount}`, didId: '1', trunkId: '1', trunkName: 'Sentinel' },
-			],
-			updateTime,
-		};
-		return { body: Buffer.from(JSON.stringify([element])), secret };
-	}
-	const test = { event: 'test', message: `Sentinel ${sentinelCount}` };
-	return { body: Buffer.from(JSON.stringify(test)), secret };
-}
-
-/**
- * Sends a delivery that must start nothing, then a sentinel that must start one execution,
- * and returns the response to the first with every execution started after it.
- *
- * With `responseMode: 'onReceived'` n8n responds before it stores an execution, so an empty
- * list right after the response proves nothing. An execution wrongly started by the first
- * request would be stored no later than the sentinel's, which the check waits for.
- */
-async function deliverExpectingNothing(
-	workflow: TestWorkflow,
-	body: Buffer,
-	signature: string | null,
-	extra: RequestShape = {},
-): Promise<{
-	response: DeliveryResponse;
-	sentinelDeliveryId: unknown;
-	executions: StoredExecution[];
-}> {
-	const before = await countExecutionsOf(workflow);
-	const response = await send(workflow, body, signature, extra);
-
-	const sentinel = sentinelFor(workflow);
-	const sentinelResponse = await send(
-		workflow,
-		sentinel.body,
-		signed(sentinel.body, sentinel.secret),
-		{ method: workflow.method },
-	);
-	expect(sentinelResponse.status).toBe(200);
-
-	const executions = (await executionsOf(workflow)).slice(before);
-	return { response, sentinelDeliveryId: responseJson(sentinelResponse).deliveryId, executions };
-}
-
-/** Asserts that only the sentinel's execution ran. */
-function expectOnlySentinel(result: {
-	sentinelDeliveryId: unknown;
-	executions: StoredExecution[];
-}): void {
-	expect(result.executions).toHaveLength(1);
-	const items = triggerItems(result.executions[0]);
-	expect(items.map((item) => item.deliveryId)).toEqual([result.sentinelDeliveryId]);
 }
 
 /** Lists the `sn` of every element of a sample body, null for the connectivity test. */
@@ -261,6 +120,7 @@ beforeAll(async () => {
 		workflows: Object.values(workflows).map((workflow) => workflow.json),
 		log,
 	});
+	client = new DeliveryClient(server, currentSecretOf);
 }, INSTALL_AND_START_TIMEOUT_MS);
 
 afterAll(async () => {
@@ -274,7 +134,7 @@ describe('YCM Trigger in a real n8n', () => {
 		it.each(samples.deliveries.map((delivery) => [delivery.name, delivery] as const))(
 			'accepts %s',
 			async (_name, delivery) => {
-				const { response, executions } = await deliver(
+				const { response, executions } = await client.deliver(
 					workflows.all,
 					delivery.body,
 					signed(delivery.body),
@@ -312,7 +172,7 @@ describe('YCM Trigger in a real n8n', () => {
 
 		it('accepts the connectivity test', async () => {
 			const body = sampleBody('connectivity-test');
-			const { response, executions } = await deliver(workflows.perDid, body, signed(body));
+			const { response, executions } = await client.deliver(workflows.perDid, body, signed(body));
 
 			expect(response.status).toBeGreaterThanOrEqual(200);
 			expect(response.status).toBeLessThan(300);
@@ -330,7 +190,11 @@ describe('YCM Trigger in a real n8n', () => {
 		it.each(invalidVectors.map((entry) => [entry.name, entry] as const))(
 			'rejects %s with 401',
 			async (_name, entry) => {
-				const result = await deliverExpectingNothing(workflows.all, entry.body, entry.signature);
+				const result = await client.deliverExpectingNothing(
+					workflows.all,
+					entry.body,
+					entry.signature,
+				);
 
 				expect(result.response.status).toBe(401);
 				expect(responseJson(result.response).status).toBe('rejected');
@@ -343,7 +207,11 @@ describe('YCM Trigger in a real n8n', () => {
 
 		it('rejects a body signed with another workflow secret', async () => {
 			const body = sampleBody('capacity-change-one-pbx');
-			const result = await deliverExpectingNothing(workflows.otherSecret, body, signed(body));
+			const result = await client.deliverExpectingNothing(
+				workflows.otherSecret,
+				body,
+				signed(body),
+			);
 
 			expect(result.response.status).toBe(401);
 			expectOnlySentinel(result);
@@ -351,7 +219,7 @@ describe('YCM Trigger in a real n8n', () => {
 
 		it('rejects an authentic body that is not JSON with 400', async () => {
 			const body = Buffer.from('This is not JSON.');
-			const result = await deliverExpectingNothing(workflows.all, body, signed(body), {
+			const result = await client.deliverExpectingNothing(workflows.all, body, signed(body), {
 				contentType: 'text/plain',
 			});
 
@@ -362,7 +230,11 @@ describe('YCM Trigger in a real n8n', () => {
 
 		it('rejects an authentic empty body with 400', async () => {
 			const entry = vector('empty body, correctly signed');
-			const result = await deliverExpectingNothing(workflows.all, entry.body, entry.signature);
+			const result = await client.deliverExpectingNothing(
+				workflows.all,
+				entry.body,
+				entry.signature,
+			);
 
 			expect(result.response.status).toBe(400);
 			expectOnlySentinel(result);
@@ -370,7 +242,7 @@ describe('YCM Trigger in a real n8n', () => {
 
 		it('leaves malformed JSON to n8n (422)', async () => {
 			const body = Buffer.from('[{"event":"did_change",');
-			const result = await deliverExpectingNothing(workflows.all, body, signed(body));
+			const result = await client.deliverExpectingNothing(workflows.all, body, signed(body));
 
 			// n8n's body parser rejects the request before the trigger runs (n8n 2.41.1).
 			expect(result.response.status).toBe(422);
@@ -382,7 +254,11 @@ describe('YCM Trigger in a real n8n', () => {
 	describe('event subscriptions', () => {
 		it('responds 200 when nothing is subscribed', async () => {
 			const body = sampleBody('did-change-one-pbx');
-			const result = await deliverExpectingNothing(workflows.capacityOnly, body, signed(body));
+			const result = await client.deliverExpectingNothing(
+				workflows.capacityOnly,
+				body,
+				signed(body),
+			);
 
 			expect(result.response.status).toBe(200);
 			expect(responseJson(result.response).status).toBe('ignored');
@@ -391,7 +267,11 @@ describe('YCM Trigger in a real n8n', () => {
 
 		it('keeps only subscribed elements of a mixed delivery', async () => {
 			const body = sampleBody('mixed-did-and-capacity');
-			const { response, executions } = await deliver(workflows.capacityOnly, body, signed(body));
+			const { response, executions } = await client.deliver(
+				workflows.capacityOnly,
+				body,
+				signed(body),
+			);
 
 			expect(response.status).toBe(200);
 			expect(executions).toHaveLength(1);
@@ -402,7 +282,11 @@ describe('YCM Trigger in a real n8n', () => {
 
 		it('passes a DID change of the subscribed reason', async () => {
 			const body = sampleBody('trunk-delete');
-			const { response, executions } = await deliver(workflows.trunkDeleteOnly, body, signed(body));
+			const { response, executions } = await client.deliver(
+				workflows.trunkDeleteOnly,
+				body,
+				signed(body),
+			);
 
 			expect(response.status).toBe(200);
 			expect(executions).toHaveLength(1);
@@ -413,7 +297,11 @@ describe('YCM Trigger in a real n8n', () => {
 
 		it('ignores DID changes of other reasons', async () => {
 			const body = sampleBody('did-change-two-pbx-pretty');
-			const result = await deliverExpectingNothing(workflows.trunkDeleteOnly, body, signed(body));
+			const result = await client.deliverExpectingNothing(
+				workflows.trunkDeleteOnly,
+				body,
+				signed(body),
+			);
 
 			expect(result.response.status).toBe(200);
 			expect(responseJson(result.response).status).toBe('ignored');
@@ -424,7 +312,7 @@ describe('YCM Trigger in a real n8n', () => {
 	describe('output options', () => {
 		it('emits one item per DID', async () => {
 			const body = sampleBody('did-change-two-pbx-pretty');
-			const { executions } = await deliver(workflows.perDid, body, signed(body));
+			const { executions } = await client.deliver(workflows.perDid, body, signed(body));
 
 			expect(executions).toHaveLength(1);
 			const items = triggerItems(executions[0]);
@@ -447,7 +335,7 @@ describe('YCM Trigger in a real n8n', () => {
 
 		it('keeps one item per DID for a PBX without DIDs', async () => {
 			const body = sampleBody('pce-delete-empty-list');
-			const { executions } = await deliver(workflows.perDid, body, signed(body));
+			const { executions } = await client.deliver(workflows.perDid, body, signed(body));
 
 			expect(executions).toHaveLength(1);
 			const items = triggerItems(executions[0]);
@@ -458,7 +346,11 @@ describe('YCM Trigger in a real n8n', () => {
 
 		it('emits one item per delivery', async () => {
 			const body = sampleBody('mixed-did-and-capacity');
-			const { response, executions } = await deliver(workflows.perDelivery, body, signed(body));
+			const { response, executions } = await client.deliver(
+				workflows.perDelivery,
+				body,
+				signed(body),
+			);
 
 			expect(executions).toHaveLength(1);
 			const items = triggerItems(executions[0]);
@@ -470,7 +362,7 @@ describe('YCM Trigger in a real n8n', () => {
 
 		it('adds headers and the exact raw body', async () => {
 			const body = sampleBody('did-change-two-pbx-pretty');
-			const { executions } = await deliver(workflows.requestExtras, body, signed(body));
+			const { executions } = await client.deliver(workflows.requestExtras, body, signed(body));
 
 			expect(executions).toHaveLength(1);
 			const items = triggerItems(executions[0]);
@@ -489,9 +381,14 @@ describe('YCM Trigger in a real n8n', () => {
 		it('accepts a signed GET that carries the body', async () => {
 			// n8n 2.41.1 reads a GET request's body when it has a Content-Length.
 			const body = sampleBody('trunk-delete');
-			const { response, executions } = await deliver(workflows.getMethod, body, signed(body), {
-				method: 'GET',
-			});
+			const { response, executions } = await client.deliver(
+				workflows.getMethod,
+				body,
+				signed(body),
+				{
+					method: 'GET',
+				},
+			);
 
 			expect(response.status).toBe(200);
 			expect(executions).toHaveLength(1);
@@ -500,7 +397,7 @@ describe('YCM Trigger in a real n8n', () => {
 
 		it('rejects an unsigned GET with 401', async () => {
 			const body = sampleBody('did-change-one-pbx');
-			const result = await deliverExpectingNothing(workflows.getMethod, body, null, {
+			const result = await client.deliverExpectingNothing(workflows.getMethod, body, null, {
 				method: 'GET',
 			});
 
@@ -510,7 +407,7 @@ describe('YCM Trigger in a real n8n', () => {
 
 		it('leaves POST on a GET webhook to n8n (404)', async () => {
 			const body = sampleBody('did-change-one-pbx');
-			const result = await deliverExpectingNothing(workflows.getMethod, body, signed(body));
+			const result = await client.deliverExpectingNothing(workflows.getMethod, body, signed(body));
 
 			expect(result.response.status).toBe(404);
 			expectOnlySentinel(result);
@@ -519,7 +416,7 @@ describe('YCM Trigger in a real n8n', () => {
 		it('accepts a payload in the signed query string', async () => {
 			const rawQuery = encodeURIComponent(sampleBody('trunk-delete').toString('utf8'));
 			const signature = signed(Buffer.from(rawQuery, 'ascii'));
-			const { response, executions } = await deliver(
+			const { response, executions } = await client.deliver(
 				workflows.getMethod,
 				Buffer.alloc(0),
 				signature,
@@ -536,7 +433,7 @@ describe('YCM Trigger in a real n8n', () => {
 		it('rejects a query string changed after signing', async () => {
 			const rawQuery = encodeURIComponent(sampleBody('trunk-delete').toString('utf8'));
 			const signature = signed(Buffer.from(rawQuery, 'ascii'));
-			const result = await deliverExpectingNothing(
+			const result = await client.deliverExpectingNothing(
 				workflows.getMethod,
 				Buffer.alloc(0),
 				signature,
@@ -554,13 +451,13 @@ describe('YCM Trigger in a real n8n', () => {
 	describe('delivery rules kept across requests', () => {
 		it('ignores a retry of an accepted delivery', async () => {
 			const body = sampleBody('capacity-change-two-pbx');
-			const first = await deliver(workflows.retries, body, signed(body));
+			const first = await client.deliver(workflows.retries, body, signed(body));
 			expect(first.response.status).toBe(200);
 			expect(first.executions).toHaveLength(1);
 
 			// The node remembers accepted deliveries in its static data, which n8n must save
 			// to its database after the first request and load for the second.
-			const retry = await deliverExpectingNothing(workflows.retries, body, signed(body));
+			const retry = await client.deliverExpectingNothing(workflows.retries, body, signed(body));
 			expect(retry.response.status).toBe(200);
 			const answer = responseJson(retry.response);
 			expect(answer.status).toBe('ignored');
@@ -571,7 +468,7 @@ describe('YCM Trigger in a real n8n', () => {
 		it('drops events older than the maximum age', async () => {
 			// The sample events happened on 2025-12-04, far beyond the workflow's 60 minutes.
 			const body = sampleBody('did-change-one-pbx');
-			const result = await deliverExpectingNothing(workflows.maxAge, body, signed(body));
+			const result = await client.deliverExpectingNothing(workflows.maxAge, body, signed(body));
 
 			expect(result.response.status).toBe(200);
 			expect(responseJson(result.response).status).toBe('ignored');
@@ -586,7 +483,7 @@ describe('YCM Trigger in a real n8n', () => {
 				updateTime: Math.floor(Date.now() / 1000) - 60,
 			};
 			const body = Buffer.from(JSON.stringify([element]));
-			const { response, executions } = await deliver(workflows.maxAge, body, signed(body));
+			const { response, executions } = await client.deliver(workflows.maxAge, body, signed(body));
 
 			expect(response.status).toBe(200);
 			expect(executions).toHaveLength(1);
@@ -599,7 +496,7 @@ describe('YCM Trigger in a real n8n', () => {
 	describe('secret rotation', () => {
 		it('accepts the previous secret', async () => {
 			const body = sampleBody('did-change-one-pbx');
-			const { response, executions } = await deliver(workflows.rotation, body, signed(body));
+			const { response, executions } = await client.deliver(workflows.rotation, body, signed(body));
 
 			expect(response.status).toBe(200);
 			expect(executions).toHaveLength(1);
@@ -609,7 +506,7 @@ describe('YCM Trigger in a real n8n', () => {
 		it('accepts the current secret', async () => {
 			const body = sampleBody('trunk-delete');
 			const signature = signed(body, samples.otherSecret);
-			const { response, executions } = await deliver(workflows.rotation, body, signature);
+			const { response, executions } = await client.deliver(workflows.rotation, body, signature);
 
 			expect(response.status).toBe(200);
 			expect(executions).toHaveLength(1);
@@ -619,7 +516,7 @@ describe('YCM Trigger in a real n8n', () => {
 		it('rejects any third secret', async () => {
 			const body = sampleBody('capacity-change-one-pbx');
 			const signature = signed(body, 'Xx9Yy8Zz7Ww6Vv5Uu4Tt3Ss2Rr1Qq0Pp');
-			const result = await deliverExpectingNothing(workflows.rotation, body, signature);
+			const result = await client.deliverExpectingNothing(workflows.rotation, body, signature);
 
 			expect(result.response.status).toBe(401);
 			expectOnlySentinel(result);

@@ -19,6 +19,8 @@ export type TestWorkflow = {
 	webhookId: string;
 	/** The request method the trigger's webhook is registered for. */
 	method: 'POST' | 'GET';
+	/** The trigger's Events parameter: the values of the events that start the workflow. */
+	events: string[];
 	json: Record<string, unknown>;
 };
 
@@ -33,6 +35,23 @@ type WorkflowNode = {
 	webhookId?: string;
 	parameters: Record<string, unknown>;
 	credentials?: Record<string, { id: string; name: string }>;
+};
+
+/** A node of n8n's workflow JSON, to add to a test workflow. */
+export type AddedNode = {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	parameters: Record<string, unknown>;
+};
+
+type WorkflowJson = {
+	nodes: Array<Record<string, unknown>>;
+	connections: Record<
+		string,
+		{ main: Array<Array<{ node: string; type: string; index: number }>> }
+	>;
 };
 
 /**
@@ -54,10 +73,19 @@ export function buildWorkflow(
 		throw new Error(`${examplePath} has no YCM Trigger node.`);
 	}
 
+	const events = parameters.events ?? ['*'];
 	trigger.webhookId = webhookId;
-	trigger.parameters = { httpMethod: 'POST', events: ['*'], options: {}, ...parameters };
+	trigger.parameters = { httpMethod: 'POST', options: {}, ...parameters, events };
 	trigger.credentials = { ycmWebhookApi: credential };
 	json.id = id;
 	json.name = `YCM e2e ${id}`;
-	return { id, webhookId, method: parameters.httpMethod ?? 'POST', json };
+	return { id, webhookId, method: parameters.httpMethod ?? 'POST', events, json };
+}
+
+/** Adds a node that receives the trigger's items, beside the nodes that already receive them. */
+export function addNodeAfterTrigger(workflow: TestWorkflow, node: AddedNode): TestWorkflow {
+	const json = workflow.json as WorkflowJson;
+	json.nodes.push({ ...node, position: [260, 200 * json.nodes.length] });
+	json.connections[TRIGGER_NODE_NAME].main[0].push({ node: node.name, type: 'main', index: 0 });
+	return workflow;
 }
