@@ -26,6 +26,7 @@ import { describeSecretProblem } from './secret';
 import { deriveDeliveryId, REJECTION_MESSAGES, verifySignature } from './signature';
 import { isSubscribed } from './subscription';
 import { triggerPanel } from './triggerPanel';
+import { buildWebhookDescription } from './webhook-description';
 
 /** Responds to the request directly, so n8n sends nothing itself and starts no execution. */
 function reject(
@@ -90,7 +91,12 @@ export class YcmTrigger implements INodeType {
 		name: 'ycmTrigger',
 		icon: { light: 'file:ycm.svg', dark: 'file:ycm.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// Both versions run the same code. n8n treats a version 1 webhook node differently: for
+		// every request it evaluates an expression (`$parameter["options"]["binaryData"]`), which
+		// with n8n 2.x's default engine needs a V8 isolate, and it reads the body before the node
+		// runs, whatever its type. For version 2, readRawBody() reads what n8n left unread.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: triggerSubtitle,
 		description:
 			'Starts the workflow when Yeastar Central Management (YCM) sends a signed webhook event',
@@ -106,17 +112,7 @@ export class YcmTrigger implements INodeType {
 				testedBy: 'ycmWebhookSecretTest',
 			},
 		],
-		webhooks: [
-			{
-				name: 'default',
-				httpMethod: '={{$parameter["httpMethod"] || "POST"}}',
-				responseMode: 'onReceived',
-				// Empty rather than unset: unset, n8n responds with the literal text "firstEntryJson"
-				// instead of the webhookResponse this node returns.
-				responseData: '',
-				path: 'webhook',
-			},
-		],
+		webhooks: [buildWebhookDescription()],
 		properties: triggerProperties,
 		triggerPanel,
 	};
