@@ -41,8 +41,13 @@ class RoundRobinProxy {
 		/** Requests answered 502 because an upstream could not be reached, by name. */
 		this.failureCounts = Object.fromEntries(upstreams.map((upstream) => [upstream.name, 0]));
 		this.nextIndex = 0;
-		this.agent = new http.Agent({ keepAlive: true });
+		// One connection per request: a reused idle connection that the webhook processor closes
+		// at the same moment (Node's 5-second keep-alive timeout) would fail a POST with 502.
+		this.agent = new http.Agent({ keepAlive: false });
 		this.server = http.createServer((request, response) => this.forward(request, response));
+		// Longer than the clients' idle time between requests, so the proxy does not close a
+		// connection that a client is about to reuse.
+		this.server.keepAliveTimeout = 65_000;
 	}
 
 	forward(request, response) {
