@@ -6,6 +6,7 @@
 // one run, with the same bodies and the same number of concurrent requests (autocannon).
 
 const fs = require('node:fs');
+const { execFileSync } = require('node:child_process');
 const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
@@ -29,10 +30,11 @@ const WARM_UP_DELIVERIES = 20;
 
 const USAGE = `Usage: npm run bench:queue-mode -- [--deliveries N] [--connections N] [--output FILE]
 
-Starts a single n8n instance, sends the deliveries, stops it; then starts n8n in queue mode
-(2 webhook processors behind a round-robin proxy, 2 workers, Redis, PostgreSQL) and sends the
-same deliveries. Prints deliveries per second (HTTP responses) and executions per second
-(until every execution has finished) for both. Needs a built package (npm run build).
+Starts a single n8n instance, sends the deliveries and stops it. Then starts n8n in queue
+mode (2 webhook processors behind a round-robin proxy, 2 workers, Redis, PostgreSQL) and sends
+the same deliveries. Prints, for both, accepted deliveries per second (200 responses),
+executions per second (until every execution has finished) and the CPU time that the setup's
+processes used per delivery. Needs a built package (npm run build).
 
   --deliveries N   signed deliveries per setup (default 1000)
   --connections N  concurrent requests (default 10)
@@ -120,8 +122,38 @@ async function waitForExecutions(countFinished, expected, timeoutMs = 600_000) {
 	}
 }
 
+/** Clock ticks per second of the CPU times in /proc/<pid>/stat. */
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+
+/**
+ * Adds up the user and system CPU seconds of every running process in the given process
+ * groups, from /proc (Linux). Processes that exited before the call are not counted.
+ */
+function cpuSecondsOfGroups(groupIds) {
+	const groups = new Set(groupIds);
+	let ticks = 0;
+	for (const entry of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) {
+			continue;
+		}
+		let stat;
+		try {
+			stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+		} catch {
+			continue; // The process exited while the folder was read.
+		}
+		// The fields after the command name, which is in parentheses and may contain spaces.
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		const [processGroup, userTicks, systemTicks] = [fields[2], fields[11], fields[12]].map(Number);
+		if (groups.has(processGroup)) {
+			ticks += userTicks + systemTicks;
+		}
+	}
+	return ticks / CLOCK_TICKS_PER_SECOND;
+}
+
 /** Warms up, then sends the measured deliveries and waits for their executions. */
-async function measure({ name, url, warmUp, deliveries, connections, countFinished }) {
+async function measure({ name, url, warmUp, deliveries, connections, countFinished, groupIds }) {
 	const warmUpResult = await sendWithAutocannon(url, warmUp, Math.min(connections, warmUp.length));
 	if (warmUpResult['2xx'] !== warmUp.length) {
 		throw new Error(
@@ -131,10 +163,13 @@ async function measure({ name, url, warmUp, deliveries, connections, countFinish
 	await waitForExecutions(countFinished, warmUp.length);
 
 	const loadAverage = os.loadavg()[0];
+	const cpuSecondsBefore = cpuSecondsOfGroups(groupIds);
 	const startedAt = Date.now();
 	const result = await sendWithAutocannon(url, deliveries, connections);
 	const respondedAt = Date.now();
-	const executedAt = await waitForExecutions(countFinished, warmUp.length + deliveries.length);
+	// A delivery that got no 200 response started no execution, and the counts below show it.
+	const executedAt = await waitForExecutions(countFinished, warmUp.length + result['2xx']);
+	const cpuSeconds = cpuSecondsOfGroups(groupIds) - cpuSecondsBefore;
 
 	const measured = {
 		setup: name,
@@ -143,10 +178,12 @@ async function measure({ name, url, warmUp, deliveries, connections, countFinish
 		accepted: result['2xx'],
 		rejected: result.non2xx,
 		errors: result.errors + result.timeouts,
-		responsesPerSecond: round(deliveries.length / ((respondedAt - startedAt) / 1000)),
-		executionsPerSecond: round(deliveries.length / ((executedAt - startedAt) / 1000)),
+		acceptedPerSecond: round(result['2xx'] / ((respondedAt - startedAt) / 1000)),
+		executionsPerSecond: round(result['2xx'] / ((executedAt - startedAt) / 1000)),
 		latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99 },
+		cpuMsPerDelivery: round((cpuSeconds * 1000) / deliveries.length),
 		loadAverageBefore: round(loadAverage),
+		loadAverageAfter: round(os.loadavg()[0]),
 	};
 	log(`${name}: ${JSON.stringify(measured)}`);
 	return measured;
@@ -170,6 +207,7 @@ async function measureSingleInstance(context) {
 			...context,
 			name: 'single instance',
 			url: server.productionUrl(trigger.webhookId),
+			groupIds: [server.pid],
 			countFinished: async () => {
 				const rows = await server.database.countExecutions();
 				return summarise(rows.filter((row) => row.workflowId === workflow.id));
@@ -193,6 +231,12 @@ async function measureQueueMode(context) {
 			...context,
 			name: 'queue mode (2 webhook processors, 2 workers)',
 			url: topology.productionUrl(trigger.webhookId),
+			// n8n, its task runners, Redis and PostgreSQL. The proxy runs in this process.
+			groupIds: [
+				...topology.instances().map((instance) => instance.pid),
+				topology.redis.child.pid,
+				topology.postgres.child.pid,
+			],
 			countFinished: async () => {
 				const counts = await topology.database.countExecutions(workflow.id);
 				const rows = Object.entries(counts.byStatus).map(([status, count]) => ({ status, count }));
@@ -216,6 +260,29 @@ function summarise(rows) {
 		}
 	}
 	return { finished, unfinished };
+}
+
+function printTable(results) {
+	const columns = [
+		['setup', 46, (result) => result.setup],
+		['accepted/s', 14, (result) => result.acceptedPerSecond],
+		['not accepted', 14, (result) => result.rejected + result.errors],
+		['executions/s', 14, (result) => result.executionsPerSecond],
+		['p50 ms', 8, (result) => result.latencyMs.p50],
+		['p99 ms', 8, (result) => result.latencyMs.p99],
+		['CPU ms/delivery', 17, (result) => result.cpuMsPerDelivery],
+	];
+	const format = (cells) =>
+		cells
+			.map((cell, index) =>
+				index === 0 ? String(cell).padEnd(columns[0][1]) : String(cell).padStart(columns[index][1]),
+			)
+			.join('');
+	console.log('');
+	console.log(format(columns.map(([title]) => title)));
+	for (const result of results) {
+		console.log(format(columns.map(([, , read]) => read(result))));
+	}
 }
 
 function describeMachine() {
@@ -262,17 +329,7 @@ async function main() {
 	// One setup at a time, so the two never compete for the same cores.
 	const results = [await measureSingleInstance(context), await measureQueueMode(context)];
 
-	console.log('');
-	console.log(
-		'setup                                         deliveries/s  executions/s  p50 ms  p99 ms',
-	);
-	for (const result of results) {
-		console.log(
-			`${result.setup.padEnd(46)}${String(result.responsesPerSecond).padStart(12)}` +
-				`${String(result.executionsPerSecond).padStart(14)}${String(result.latencyMs.p50).padStart(8)}` +
-				`${String(result.latencyMs.p99).padStart(8)}`,
-		);
-	}
+	printTable(results);
 	if (values.output) {
 		const report = {
 			n8n: installation.n8nVersion,
