@@ -643,8 +643,8 @@ describe(`YCM Trigger under hostile input in n8n ${N8N_VERSION}`, () => {
 
 	describe('Ignore Retries Within', () => {
 		// NOTE: fails on n8n 2.41.1, which saves a webhook's change to static data only while the
-		// workflow has none stored: it remembers the first delivery and never a later one.
-		// 1.123.81 passes.
+		// workflow has none stored. So the node remembers the first delivery and never a later
+		// one. 1.123.81 passes.
 		it('ignores a retry of a second delivery', async () => {
 			for (const label of ['First delivery', 'Second delivery']) {
 				const body = connectivityTest(label);
@@ -688,7 +688,7 @@ describe(`YCM Trigger under hostile input in n8n ${N8N_VERSION}`, () => {
 			expect(responses.map((response) => response.status)).toEqual(responses.map(() => 200));
 			const accepted = responses.filter((response) => responseJson(response).status === 'accepted');
 			// NOTE: n8n loads static data when a request arrives and saves it after responding, so
-			// copies that arrive together miss each other: all 10 ran in every try on n8n 2.41.1
+			// copies that arrive together miss each other. All 10 ran in every try on n8n 2.41.1
 			// and 1.123.81.
 			expect(executions.length).toBeGreaterThanOrEqual(1);
 			expect(executions.length).toBeLessThanOrEqual(SIMULTANEOUS_COPIES);
