@@ -89,3 +89,16 @@ export function addNodeAfterTrigger(workflow: TestWorkflow, node: AddedNode): Te
 	json.connections[TRIGGER_NODE_NAME].main[0].push({ node: node.name, type: 'main', index: 0 });
 	return workflow;
 }
+
+/**
+ * Sets the trigger's node version. n8n reads the body of a version 1 webhook node before the
+ * node runs, whatever its content type, but of a later version only for JSON, text, form and XML.
+ */
+export function setTriggerVersion(workflow: TestWorkflow, typeVersion: number): TestWorkflow {
+	const json = workflow.json as WorkflowJson;
+	const trigger = json.nodes.find((node) => node.name === TRIGGER_NODE_NAME);
+	if (trigger === undefined)
+		throw new Error(`Workflow ${workflow.id} has no ${TRIGGER_NODE_NAME}.`);
+	trigger.typeVersion = typeVersion;
+	return workflow;
+}
