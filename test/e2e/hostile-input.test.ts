@@ -24,7 +24,12 @@ import {
 	triggerItems,
 } from './support/deliveries';
 import type { TestWorkflow } from './support/workflows';
-import { addNodeAfterTrigger, buildWorkflow, CREDENTIAL } from './support/workflows';
+import {
+	addNodeAfterTrigger,
+	buildWorkflow,
+	CREDENTIAL,
+	setTriggerVersion,
+} from './support/workflows';
 
 // Sends hostile and heavy traffic to the built package in a real n8n: one server for the whole
 // file. The exact statuses below are those of n8n 2.41.1 and 1.123.81 (see N8N_MAJOR).
@@ -60,6 +65,7 @@ const DEDUPLICATION_NODE = 'Remove Duplicates';
 const MESSAGES = {
 	malformedSignature: 'The X-Signature header is not one Base64 HMAC-SHA256 signature.',
 	signatureMismatch: 'The X-Signature header does not match the body.',
+	bodyTooLarge: 'The body is larger than this n8n accepts.',
 	/** n8n's response when it fails before the node runs, such as on a body over its size limit. */
 	workflowProblem: 'There was a problem executing the workflow',
 	/** n8n's response when the trigger's webhook() throws. */
@@ -70,6 +76,11 @@ const samples = loadSampleDeliveries();
 
 const workflows = {
 	all: buildWorkflow('YcmHostileAll001', 'c2a7e1f0-4b3d-4e8a-9f61-0d5b7c9e1a01', {}),
+	// The example workflow has node version 1, while the editor adds new nodes as version 2.
+	version2: setTriggerVersion(
+		buildWorkflow('YcmHostileVers2a', 'c2a7e1f0-4b3d-4e8a-9f61-0d5b7c9e1a07', {}),
+		2,
+	),
 	burst: buildWorkflow('YcmHostileBurst1', 'c2a7e1f0-4b3d-4e8a-9f61-0d5b7c9e1a02', {}),
 	retries: buildWorkflow('YcmHostileRetry1', 'c2a7e1f0-4b3d-4e8a-9f61-0d5b7c9e1a03', {
 		options: { retryWindow: 10 },
@@ -149,13 +160,24 @@ function signed(body: Buffer): string {
 	return client.signFor(workflows.all, body);
 }
 
-/** Signs `body` and sends it to the all-events workflow with these extra header lines. */
+/** Signs `signedBytes` and sends `body` to the workflow with these extra header lines. */
+function sendSignedTo(
+	workflow: TestWorkflow,
+	body: Buffer,
+	headers: Array<[name: string, value: string]>,
+	signedBytes: Buffer = body,
+): Promise<DeliveryResponse> {
+	const signature = client.signFor(workflow, signedBytes);
+	return client.sendRaw(workflow, body, [['X-Signature', signature], ...headers]);
+}
+
+/** Signs `signedBytes` and sends `body` to the all-events workflow with these header lines. */
 function sendSigned(
 	body: Buffer,
 	headers: Array<[name: string, value: string]>,
 	signedBytes: Buffer = body,
 ): Promise<DeliveryResponse> {
-	return client.sendRaw(workflows.all, body, [['X-Signature', signed(signedBytes)], ...headers]);
+	return sendSignedTo(workflows.all, body, headers, signedBytes);
 }
 
 function messagesOf(items: Item[]): unknown[] {
@@ -378,6 +400,84 @@ describe(`YCM Trigger under hostile input in n8n ${N8N_VERSION}`, () => {
 
 			expect(result.response.status).toBe(500);
 			expect(responseJson(result.response).message).toBe(MESSAGES.workflowProblem);
+			expectOnlySentinel(result);
+		});
+	});
+
+	describe('node version 2', () => {
+		const octetStream: Array<[string, string]> = [['Content-Type', 'application/octet-stream']];
+		const gzipOctetStream: Array<[string, string]> = [...octetStream, ['Content-Encoding', 'gzip']];
+
+		it.each([
+			['application/octet-stream', octetStream],
+			['no Content-Type', []],
+		])('accepts %s, read by the node', async (_name, headers) => {
+			const body = connectivityTest();
+			const result = await client.deliverWith(workflows.version2, () =>
+				sendSignedTo(workflows.version2, body, headers),
+			);
+
+			expectAcceptedOnce(result, body);
+		});
+
+		it('accepts gzip signed over the plain bytes', async () => {
+			const body = connectivityTest();
+			const result = await client.deliverWith(workflows.version2, () =>
+				sendSignedTo(workflows.version2, gzipSync(body), gzipOctetStream, body),
+			);
+
+			expectAcceptedOnce(result, body);
+		});
+
+		// The node reads the body that n8n left unread, and rejects it itself when reading fails.
+		it.each([
+			['application/octet-stream', 413, octetStream],
+			['no Content-Type', 413, []],
+		] as Array<[string, number, Array<[string, string]>]>)(
+			'rejects %s one byte over the limit (%d)',
+			async (_name, status, headers) => {
+				const body = connectivityTestOfSize(PAYLOAD_SIZE_MAX_BYTES + 1);
+				const result = await client.expectNothingFrom(workflows.version2, () =>
+					sendSignedTo(workflows.version2, body, headers),
+				);
+
+				expect(result.response.status).toBe(status);
+				expect(responseJson(result.response).reason).toBe(MESSAGES.bodyTooLarge);
+				expectOnlySentinel(result);
+			},
+		);
+
+		it('fails JSON one byte over the limit (500)', async () => {
+			const body = connectivityTestOfSize(PAYLOAD_SIZE_MAX_BYTES + 1);
+			const result = await client.expectNothingFrom(workflows.version2, () =>
+				sendSignedTo(workflows.version2, body, [['Content-Type', 'application/json']]),
+			);
+
+			// n8n still reads JSON itself before the node runs, as for version 1.
+			expect(result.response.status).toBe(500);
+			expect(responseJson(result.response).message).toBe(MESSAGES.workflowProblem);
+			expectOnlySentinel(result);
+		});
+
+		it('rejects gzip that inflates past the limit (413)', async () => {
+			const body = connectivityTestOfSize(4 * PAYLOAD_SIZE_MAX_BYTES);
+			const result = await client.expectNothingFrom(workflows.version2, () =>
+				sendSignedTo(workflows.version2, gzipSync(body), gzipOctetStream, body),
+			);
+
+			expect(result.response.status).toBe(413);
+			expect(responseJson(result.response).reason).toBe(MESSAGES.bodyTooLarge);
+			expectOnlySentinel(result);
+		});
+
+		it('rejects a corrupt gzip body (400)', async () => {
+			const body = forgedBody();
+			const result = await client.expectNothingFrom(workflows.version2, () =>
+				sendSignedTo(workflows.version2, body, gzipOctetStream),
+			);
+
+			expect(result.response.status).toBe(400);
+			expect(responseJson(result.response).reason).toBe('The body could not be read.');
 			expectOnlySentinel(result);
 		});
 	});
