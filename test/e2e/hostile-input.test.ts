@@ -75,8 +75,12 @@ const MESSAGES = {
 const samples = loadSampleDeliveries();
 
 const workflows = {
-	all: buildWorkflow('YcmHostileAll001', 'c2a7e1f0-4b3d-4e8a-9f61-0d5b7c9e1a01', {}),
-	// The example workflow has node version 1, while the editor adds new nodes as version 2.
+	// Saved workflows keep node version 1, for which n8n reads every body before the node runs.
+	// The editor adds new nodes as version 2, for which the node reads some bodies itself.
+	all: setTriggerVersion(
+		buildWorkflow('YcmHostileAll001', 'c2a7e1f0-4b3d-4e8a-9f61-0d5b7c9e1a01', {}),
+		1,
+	),
 	version2: setTriggerVersion(
 		buildWorkflow('YcmHostileVers2a', 'c2a7e1f0-4b3d-4e8a-9f61-0d5b7c9e1a07', {}),
 		2,
