@@ -75,8 +75,8 @@ const MESSAGES = {
 const samples = loadSampleDeliveries();
 
 const workflows = {
-	// Saved workflows keep node version 1, for which n8n reads every body before the node runs.
-	// The editor adds new nodes as version 2, for which the node reads some bodies itself.
+	// Node version 1, which workflows saved before version 2 existed keep. n8n reads every body
+	// of such a node before it runs. For version 2, the editor's default, the node reads some.
 	all: setTriggerVersion(
 		buildWorkflow('YcmHostileAll001', 'c2a7e1f0-4b3d-4e8a-9f61-0d5b7c9e1a01', {}),
 		1,
