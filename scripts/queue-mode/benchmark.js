@@ -153,7 +153,22 @@ function cpuSecondsOfGroups(groupIds) {
 }
 
 /** Warms up, then sends the measured deliveries and waits for their executions. */
-async function measure({ name, url, warmUp, deliveries, connections, countFinished, groupIds }) {
+/** Adds up the CPU seconds of each part of a setup, by the process groups of the part. */
+function cpuSecondsByPart(processGroups) {
+	return Object.fromEntries(
+		Object.entries(processGroups).map(([part, groupIds]) => [part, cpuSecondsOfGroups(groupIds)]),
+	);
+}
+
+async function measure({
+	name,
+	url,
+	warmUp,
+	deliveries,
+	connections,
+	countFinished,
+	processGroups,
+}) {
 	const warmUpResult = await sendWithAutocannon(url, warmUp, Math.min(connections, warmUp.length));
 	if (warmUpResult['2xx'] !== warmUp.length) {
 		throw new Error(
@@ -163,13 +178,19 @@ async function measure({ name, url, warmUp, deliveries, connections, countFinish
 	await waitForExecutions(countFinished, warmUp.length);
 
 	const loadAverage = os.loadavg()[0];
-	const cpuSecondsBefore = cpuSecondsOfGroups(groupIds);
+	const cpuSecondsBefore = cpuSecondsByPart(processGroups);
 	const startedAt = Date.now();
 	const result = await sendWithAutocannon(url, deliveries, connections);
 	const respondedAt = Date.now();
 	// A delivery that got no 200 response started no execution, and the counts below show it.
 	const executedAt = await waitForExecutions(countFinished, warmUp.length + result['2xx']);
-	const cpuSeconds = cpuSecondsOfGroups(groupIds) - cpuSecondsBefore;
+	const cpuSecondsAfter = cpuSecondsByPart(processGroups);
+	const cpuMsPerDeliveryByPart = Object.fromEntries(
+		Object.keys(processGroups).map((part) => [
+			part,
+			round(((cpuSecondsAfter[part] - cpuSecondsBefore[part]) * 1000) / deliveries.length),
+		]),
+	);
 
 	const measured = {
 		setup: name,
@@ -181,7 +202,10 @@ async function measure({ name, url, warmUp, deliveries, connections, countFinish
 		acceptedPerSecond: round(result['2xx'] / ((respondedAt - startedAt) / 1000)),
 		executionsPerSecond: round(result['2xx'] / ((executedAt - startedAt) / 1000)),
 		latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99 },
-		cpuMsPerDelivery: round((cpuSeconds * 1000) / deliveries.length),
+		cpuMsPerDelivery: round(
+			Object.values(cpuMsPerDeliveryByPart).reduce((sum, milliseconds) => sum + milliseconds, 0),
+		),
+		cpuMsPerDeliveryByPart,
 		loadAverageBefore: round(loadAverage),
 		loadAverageAfter: round(os.loadavg()[0]),
 	};
@@ -207,7 +231,7 @@ async function measureSingleInstance(context) {
 			...context,
 			name: 'single instance',
 			url: server.productionUrl(trigger.webhookId),
-			groupIds: [server.pid],
+			processGroups: { n8n: [server.pid] },
 			countFinished: async () => {
 				const rows = await server.database.countExecutions();
 				return summarise(rows.filter((row) => row.workflowId === workflow.id));
@@ -231,12 +255,13 @@ async function measureQueueMode(context) {
 			...context,
 			name: 'queue mode (2 webhook processors, 2 workers)',
 			url: topology.productionUrl(trigger.webhookId),
-			// n8n, its task runners, Redis and PostgreSQL. The proxy runs in this process.
-			groupIds: [
-				...topology.instances().map((instance) => instance.pid),
-				topology.redis.child.pid,
-				topology.postgres.child.pid,
-			],
+			// Each n8n process group includes its task runner. The proxy runs in this process.
+			processGroups: {
+				main: [topology.main.pid],
+				'webhook processors': topology.webhookProcessors.map((instance) => instance.pid),
+				workers: topology.workers.map((instance) => instance.pid),
+				'Redis and PostgreSQL': [topology.redis.child.pid, topology.postgres.child.pid],
+			},
 			countFinished: async () => {
 				const counts = await topology.database.countExecutions(workflow.id);
 				const rows = Object.entries(counts.byStatus).map(([status, count]) => ({ status, count }));
