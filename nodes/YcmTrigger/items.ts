@@ -1,5 +1,9 @@
 import type { SecretSlot } from './configuration';
 import type { JsonValue, YcmCapacity, YcmDid, YcmElement } from './events';
+import type { IsoTimeConverter } from './iso-time';
+import { createIsoTimeConverter } from './iso-time';
+
+export { toIsoTime } from './iso-time';
 
 /** Split of a delivery into n8n items, as chosen in the node's Output option. */
 export type OutputMode = 'perPbx' | 'perDid' | 'perDelivery';
@@ -79,15 +83,12 @@ export type DeliveryItem = RequestExtras &
 
 export type YcmItem = PbxItem | DidItem | DeliveryItem;
 
-/** Converts Unix seconds to ISO 8601, or null when they are outside what a Date can hold. */
-export function toIsoTime(updateTime: number | null): string | null {
-	if (updateTime === null) return null;
-
-	const date = new Date(updateTime * 1000);
-	return Number.isNaN(date.getTime()) ? null : date.toISOString();
-}
-
-function toPbxItem(element: YcmElement, delivery: DeliveryInfo, extras: RequestExtras): PbxItem {
+function toPbxItem(
+	element: YcmElement,
+	delivery: DeliveryInfo,
+	extras: RequestExtras,
+	toIso: IsoTimeConverter,
+): PbxItem {
 	switch (element.eventType) {
 		case 'didChange':
 			return {
@@ -95,7 +96,7 @@ function toPbxItem(element: YcmElement, delivery: DeliveryInfo, extras: RequestE
 				...delivery,
 				sn: element.sn,
 				updateTime: element.updateTime,
-				updatedAt: toIsoTime(element.updateTime),
+				updatedAt: toIso(element.updateTime),
 				event: element.event,
 				dids: element.dids,
 				...extras,
@@ -106,7 +107,7 @@ function toPbxItem(element: YcmElement, delivery: DeliveryInfo, extras: RequestE
 				...delivery,
 				sn: element.sn,
 				updateTime: element.updateTime,
-				updatedAt: toIsoTime(element.updateTime),
+				updatedAt: toIso(element.updateTime),
 				modifier: element.modifier,
 				capacity: element.capacity,
 				...extras,
@@ -128,7 +129,7 @@ function toPbxItem(element: YcmElement, delivery: DeliveryInfo, extras: RequestE
 				...delivery,
 				sn: element.sn,
 				updateTime: element.updateTime,
-				updatedAt: toIsoTime(element.updateTime),
+				updatedAt: toIso(element.updateTime),
 				element: element.element,
 				...extras,
 			};
@@ -151,12 +152,13 @@ export function buildItems(
 	delivery: DeliveryInfo,
 	extras: RequestExtras,
 ): YcmItem[] {
+	const toIso = createIsoTimeConverter();
 	if (mode === 'perDelivery') {
-		const events = elements.map((element) => toPbxItem(element, delivery, {}));
+		const events = elements.map((element) => toPbxItem(element, delivery, {}, toIso));
 		return [{ ...delivery, events, ...extras }];
 	}
 
-	const items = elements.map((element) => toPbxItem(element, delivery, extras));
+	const items = elements.map((element) => toPbxItem(element, delivery, extras, toIso));
 	if (mode === 'perPbx') return items;
 
 	return items.flatMap((item): YcmItem[] =>
