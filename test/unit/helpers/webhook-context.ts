@@ -83,18 +83,21 @@ export async function runWebhook(
 	delivery: DeliveryRequest,
 	setup: NodeSetup = {},
 ): Promise<WebhookRun> {
-	return await prepareWebhook(delivery, setup)();
+	return await prepareWebhook(delivery, setup).run();
 }
 
+export type PreparedWebhook = {
+	/** The context webhook() runs in, for benchmarks that call n8n's API without the node. */
+	context: WebhookContext;
+	run: () => Promise<WebhookRun>;
+};
+
 /**
- * Builds the Workflow, request, response and WebhookContext once, and returns a function that
- * runs webhook() in them. Each run starts with no response sent and no log entries, so the
- * benchmarks can time webhook() alone over many runs of the same delivery.
+ * Builds the Workflow, request, response and WebhookContext once, and returns them with a
+ * function that runs webhook() in them. Each run starts with no response sent and no log
+ * entries, so the benchmarks can time webhook() alone over many runs of the same delivery.
  */
-export function prepareWebhook(
-	delivery: DeliveryRequest,
-	setup: NodeSetup = {},
-): () => Promise<WebhookRun> {
+export function prepareWebhook(delivery: DeliveryRequest, setup: NodeSetup = {}): PreparedWebhook {
 	const node: INode = {
 		id: 'f3c2d8a0-3b4e-4c55-9d8e-1f2a3b4c5d6e',
 		name: 'YCM Trigger',
@@ -171,13 +174,14 @@ export function prepareWebhook(
 		[],
 		null,
 	);
-	return async () => {
+	const run = async (): Promise<WebhookRun> => {
 		sent = undefined;
 		statusCode = 200;
 		logs.length = 0;
 		const result = await trigger.webhook.call(context);
 		return { result, sent, logs: [...logs] };
 	};
+	return { context, run };
 }
 
 /** The json of every item the run emitted. */
