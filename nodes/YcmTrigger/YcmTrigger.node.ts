@@ -261,9 +261,16 @@ export class YcmTrigger implements INodeType {
 			deliveryId,
 			items: items.length,
 		});
-		return {
-			webhookResponse: { status: 'accepted', deliveryId, items: items.length },
-			workflowData: [this.helpers.returnJsonArray(items)],
-		};
+		const response = { status: 'accepted', deliveryId, items: items.length };
+		const workflowData = [this.helpers.returnJsonArray(items)];
+		if (options.retryWindowMinutes !== undefined) {
+			// n8n 2.41 saves static data after responding, but starting the execution first wraps
+			// the same object again and clears its change flag, so only a response sent before
+			// the execution starts keeps the record of this delivery. The cost: YCM gets its 200
+			// before n8n has stored the execution.
+			this.getResponseObject().status(200).json(response);
+			return { noWebhookResponse: true, workflowData };
+		}
+		return { webhookResponse: response, workflowData };
 	}
 }

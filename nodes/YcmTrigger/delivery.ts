@@ -11,7 +11,7 @@ const BYTE_ORDER_MARK = '\ufeff';
  */
 export function parseDelivery(rawBody: Buffer): ParsedDelivery {
 	let text = rawBody.toString('utf8');
-	// The signature covers the mark, but JSON.parse rejects it; n8n strips it the same way.
+	// The signature covers the mark, but JSON.parse rejects it. n8n 2.x strips it the same way.
 	if (text.startsWith(BYTE_ORDER_MARK)) text = text.slice(1);
 	if (text.trim() === '') {
 		return { ok: false, reason: 'The body is empty; YCM always sends a JSON array or object.' };

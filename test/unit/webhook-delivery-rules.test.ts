@@ -86,6 +86,11 @@ describe('retry de-duplication', () => {
 		const retry = await runWebhook(signedSample('did-change-one-pbx.json'), setup);
 
 		expect(emittedItems(first)).toHaveLength(1);
+		expect(first.result.noWebhookResponse).toBe(true);
+		expect(first.sent).toEqual({
+			statusCode: 200,
+			body: { status: 'accepted', deliveryId: emittedItems(first)[0].deliveryId, items: 1 },
+		});
 		expect(retry.result.workflowData).toBeUndefined();
 		expect(retry.result.webhookResponse).toEqual({
 			status: 'ignored',
