@@ -26,9 +26,9 @@ function readAccepted(value: unknown): AcceptedDeliveries {
  * same delivery ID was accepted within the window. Times are Unix milliseconds.
  *
  * NOTE: this is best effort. n8n loads static data when a request arrives and saves it after the
- * response, so two copies of a delivery that arrive at the same moment can both run, and so can
- * copies sent to different webhook processors in queue mode. A shared store with an atomic
- * insert would close that gap, and n8n offers a trigger none.
+ * response, so copies of a delivery that arrive at the same moment all run, and so do copies
+ * sent to different webhook processors in queue mode. A shared store with an atomic insert would
+ * close that gap, and n8n offers a trigger none.
  */
 export function recordDelivery(
 	staticData: IDataObject,
