@@ -65,6 +65,11 @@ function readSignedPayload(
 
 type LogMetadata = { workflowId: string | undefined; node: string; deliveryId?: string };
 
+/** Names the workflow and node in a log message, since n8n's text log omits the metadata. */
+function inWorkflow(logMetadata: LogMetadata): string {
+	return ` (workflow ${logMetadata.workflowId ?? 'unsaved'}, node "${logMetadata.node}")`;
+}
+
 /** Drops events outside the Maximum Event Age, with a warning, since they start nothing. */
 function keepFreshEvents(
 	context: IWebhookFunctions,
@@ -77,10 +82,13 @@ function keepFreshEvents(
 		(element) => judgeStaleness(element, nowSeconds, maxAgeMinutes * 60) === undefined,
 	);
 	if (fresh.length < elements.length) {
-		context.logger.warn('YCM Trigger dropped events outside the Maximum Event Age', {
-			...logMetadata,
-			dropped: elements.length - fresh.length,
-		});
+		context.logger.warn(
+			`YCM Trigger dropped events outside the Maximum Event Age${inWorkflow(logMetadata)}`,
+			{
+				...logMetadata,
+				dropped: elements.length - fresh.length,
+			},
+		);
 	}
 	return fresh;
 }
@@ -174,21 +182,25 @@ export class YcmTrigger implements INodeType {
 		const request = this.getRequestObject();
 		const body = await readRawBody(request);
 		if (!body.ok) {
-			this.logger.warn('YCM Trigger rejected a delivery: the body could not be read', {
-				...logMetadata,
-				statusCode: body.statusCode,
-			});
+			this.logger.warn(
+				`YCM Trigger rejected a delivery: ${body.reason}${inWorkflow(logMetadata)}`,
+				{
+					...logMetadata,
+					statusCode: body.statusCode,
+				},
+			);
 			return reject(this, body.statusCode, body.reason);
 		}
 		const payload = readSignedPayload(this, body.rawBody);
 
 		const check = verifySignature(payload.signedBytes, request.headers['x-signature'], secrets);
 		if (!check.valid) {
-			this.logger.warn('YCM Trigger rejected a delivery: signature check failed', {
+			const reason = REJECTION_MESSAGES[check.reason];
+			this.logger.warn(`YCM Trigger rejected a delivery: ${reason}${inWorkflow(logMetadata)}`, {
 				...logMetadata,
 				reason: check.reason,
 			});
-			return reject(this, 401, REJECTION_MESSAGES[check.reason]);
+			return reject(this, 401, reason);
 		}
 		const delivery = {
 			deliveryId: deriveDeliveryId(check.digest),
@@ -199,10 +211,10 @@ export class YcmTrigger implements INodeType {
 
 		const parsed = payload.parse();
 		if (!parsed.ok) {
-			this.logger.warn('YCM Trigger rejected an authentic delivery: the body is not usable', {
-				...logMetadata,
-				reason: parsed.reason,
-			});
+			this.logger.warn(
+				`YCM Trigger rejected an authentic delivery: ${parsed.reason}${inWorkflow(logMetadata)}`,
+				{ ...logMetadata, reason: parsed.reason },
+			);
 			return reject(this, 400, parsed.reason);
 		}
 
@@ -213,10 +225,10 @@ export class YcmTrigger implements INodeType {
 		);
 		if (tooDeep) {
 			const reason = `An element of unknown shape nests deeper than ${MAX_UNKNOWN_NESTING} levels.`;
-			this.logger.warn('YCM Trigger rejected an authentic delivery: the body is not usable', {
-				...logMetadata,
-				reason,
-			});
+			this.logger.warn(
+				`YCM Trigger rejected an authentic delivery: ${reason}${inWorkflow(logMetadata)}`,
+				{ ...logMetadata, reason },
+			);
 			return reject(this, 400, reason);
 		}
 
@@ -227,6 +239,18 @@ export class YcmTrigger implements INodeType {
 				ignored: elements.length - accepted.length,
 				eventTypes: [...new Set(elements.map((element) => element.eventType))],
 			});
+		}
+		const ignoredUnknown = elements.filter(
+			(element) => element.eventType === 'unknown' && !isSubscribed(element, selections),
+		).length;
+		if (ignoredUnknown > 0) {
+			// An unknown shape may be a known event with one field of an unexpected type, so
+			// ignoring it must not go unnoticed.
+			this.logger.warn(
+				`YCM Trigger ignored ${ignoredUnknown} authentic element(s) of unknown shape; ` +
+					`subscribe to Unknown Events to receive them${inWorkflow(logMetadata)}`,
+				{ ...logMetadata, ignored: ignoredUnknown },
+			);
 		}
 		if (accepted.length === 0) {
 			return ignore(deliveryId, 'The delivery holds no event this workflow subscribes to.');

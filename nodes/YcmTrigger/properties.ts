@@ -102,7 +102,7 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to add the request headers to every item as `headers` (X-Signature is always left out)',
+					'Whether to add the request headers to every item as `headers` (X-Signature, Authorization, Proxy-Authorization and Cookie are always left out)',
 			},
 			{
 				displayName: 'Include Raw Body',

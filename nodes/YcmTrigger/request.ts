@@ -36,11 +36,22 @@ export async function readRawBody(request: WebhookRequest): Promise<RawBodyRead>
 	return { ok: true, rawBody: Buffer.isBuffer(rawBody) ? rawBody : Buffer.alloc(0) };
 }
 
-/** Copies the request headers for the items, leaving out the signature. */
+/**
+ * Headers left out of items: the signature, and credentials that a proxy or browser in front of
+ * n8n may add, which would otherwise be stored with every execution.
+ */
+const WITHHELD_HEADERS: ReadonlySet<string> = new Set([
+	'x-signature',
+	'authorization',
+	'proxy-authorization',
+	'cookie',
+]);
+
+/** Copies the request headers for the items, leaving out the signature and credentials. */
 export function collectHeaders(request: WebhookRequest): { [name: string]: string | string[] } {
 	const headers: { [name: string]: string | string[] } = {};
 	for (const [name, value] of Object.entries(request.headers)) {
-		if (name === 'x-signature') continue;
+		if (WITHHELD_HEADERS.has(name)) continue;
 		if (typeof value === 'string' || Array.isArray(value)) headers[name] = value;
 	}
 	return headers;

@@ -178,7 +178,9 @@ describe('maximum event age', () => {
 		expect(run.logs.filter((entry) => entry.level === 'warn')).toEqual([
 			{
 				level: 'warn',
-				message: 'YCM Trigger dropped events outside the Maximum Event Age',
+				message: expect.stringMatching(
+					/^YCM Trigger dropped events outside the Maximum Event Age \(workflow wf-unit, node "YCM Trigger"\)$/,
+				),
 				metadata: expect.objectContaining({ dropped: 1 }),
 			},
 		]);

@@ -1,5 +1,5 @@
 import { computeSignature } from '../../nodes/YcmTrigger/signature';
-import { manifest, readBody, signedSample } from './helpers/fixtures';
+import { manifest, readBody, signedBytes, signedSample } from './helpers/fixtures';
 import { emittedItems, runWebhook } from './helpers/webhook-context';
 
 const credential = { secret: manifest.secret };
@@ -62,7 +62,9 @@ describe('YcmTrigger webhook()', () => {
 		expect(run.logs).toEqual([
 			{
 				level: 'warn',
-				message: 'YCM Trigger rejected a delivery: signature check failed',
+				message:
+					'YCM Trigger rejected a delivery: The X-Signature header does not match the body. ' +
+					'(workflow wf-unit, node "YCM Trigger")',
 				metadata: { workflowId: 'wf-unit', node: 'YCM Trigger', reason: 'signatureMismatch' },
 			},
 		]);
@@ -184,6 +186,49 @@ describe('YcmTrigger webhook()', () => {
 		});
 
 		expect(emittedItems(run)[0].headers).toEqual({ 'content-type': 'application/json' });
+	});
+
+	it('withholds credential headers from items', async () => {
+		const delivery = signedSample('trunk-delete.json');
+		const headers = {
+			...delivery.headers,
+			authorization: 'Basic cHJveHk6c2VjcmV0',
+			'proxy-authorization': 'Basic cHJveHk6c2VjcmV0',
+			cookie: 'n8n-auth=abc',
+			'user-agent': 'YCM',
+		};
+
+		const run = await runWebhook(
+			{ ...delivery, headers },
+			{ credential, parameters: { options: { includeHeaders: true } } },
+		);
+
+		expect(emittedItems(run)[0].headers).toEqual({
+			'content-type': 'application/json',
+			'user-agent': 'YCM',
+		});
+	});
+
+	it('warns when it ignores an element of unknown shape', async () => {
+		const body = Buffer.from(
+			'[{"modifier":"m","repository":{"extensions":"9","plan":{"minutes":"5"}},"sn":"P3","updateTime":1}]',
+		);
+
+		const run = await runWebhook(signedBytes(body), {
+			credential,
+			parameters: { events: ['capacityChange'] },
+		});
+
+		expect(run.result.workflowData).toBeUndefined();
+		expect(run.logs.filter((entry) => entry.level === 'warn')).toEqual([
+			{
+				level: 'warn',
+				message:
+					'YCM Trigger ignored 1 authentic element(s) of unknown shape; subscribe to ' +
+					'Unknown Events to receive them (workflow wf-unit, node "YCM Trigger")',
+				metadata: expect.objectContaining({ ignored: 1 }),
+			},
+		]);
 	});
 
 	it('adds the raw body text when asked', async () => {
