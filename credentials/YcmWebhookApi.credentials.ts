@@ -11,7 +11,7 @@ export class YcmWebhookApi implements ICredentialType {
 		dark: 'file:../nodes/YcmTrigger/ycm.dark.svg',
 	} as const;
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-yeastar-ycm#credentials';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-yeastar-ycm#the-credential';
 
 	properties: INodeProperties[] = [
 		{
