@@ -178,6 +178,9 @@ function printReport({
 	out.push('Memory of the n8n process group (n8n and its task runner) per delivery');
 	out.push(memoryTable(memory));
 	out.push(
+		`Response to 16 MiB + 1 byte: HTTP ${memory.rejected.status} ${memory.rejected.responseBody}`,
+	);
+	out.push(
 		`In process (Node.js ${inProcessMemory.node.node}), 16 MiB: webhook() alone adds a peak of ` +
 			`${formatBytes(inProcessMemory.node.peakGrowthBytes)} ` +
 			`(${ratioToBody(inProcessMemory.node).toFixed(2)} per body byte), the floor alone ` +
