@@ -10,6 +10,8 @@
 
 const { DatabaseSync } = require('node:sqlite');
 
+const { executionError, outputsByNode } = require('./execution-data');
+
 const [databasePath, flattedPath, query] = process.argv.slice(2);
 
 function countWebhooks(database) {
@@ -43,30 +45,6 @@ function listExecutions(database) {
 			error: executionError(runExecutionData),
 		};
 	});
-}
-
-/** Returns the message and description of the error that ended the execution, or null. */
-function executionError(runExecutionData) {
-	const error = runExecutionData?.resultData?.error;
-	if (!error) {
-		return null;
-	}
-	return {
-		message: String(error.message ?? ''),
-		description: typeof error.description === 'string' ? error.description : null,
-	};
-}
-
-/** Maps each node name to the JSON of the items on its first output in its last run. */
-function outputsByNode(runExecutionData) {
-	const runData = runExecutionData?.resultData?.runData ?? {};
-	const outputs = {};
-	for (const [nodeName, runs] of Object.entries(runData)) {
-		const lastRun = runs[runs.length - 1];
-		const firstOutput = lastRun?.data?.main?.[0] ?? [];
-		outputs[nodeName] = firstOutput.map((item) => item.json);
-	}
-	return outputs;
 }
 
 /** Counts executions that n8n has not deleted, per workflow and status. */

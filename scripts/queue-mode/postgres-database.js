@@ -6,6 +6,8 @@
 
 const path = require('node:path');
 
+const { executionError, outputsByNode } = require('../lib/execution-data');
+
 /** Statuses of an execution that may still change. */
 const UNFINISHED_STATUSES = ['new', 'running'];
 
@@ -117,30 +119,6 @@ class PostgresN8nDatabase {
 	async close() {
 		await this.pool.end();
 	}
-}
-
-/** Returns the message and description of the error that ended the execution, or null. */
-function executionError(runExecutionData) {
-	const error = runExecutionData?.resultData?.error;
-	if (!error) {
-		return null;
-	}
-	return {
-		message: String(error.message ?? ''),
-		description: typeof error.description === 'string' ? error.description : null,
-	};
-}
-
-/** Maps each node name to the JSON of the items on its first output in its last run. */
-function outputsByNode(runExecutionData) {
-	const runData = runExecutionData?.resultData?.runData ?? {};
-	const outputs = {};
-	for (const [nodeName, runs] of Object.entries(runData)) {
-		const lastRun = runs[runs.length - 1];
-		const firstOutput = lastRun?.data?.main?.[0] ?? [];
-		outputs[nodeName] = firstOutput.map((item) => item.json);
-	}
-	return outputs;
 }
 
 module.exports = { PostgresN8nDatabase, UNFINISHED_STATUSES };
