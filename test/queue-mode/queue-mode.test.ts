@@ -480,33 +480,30 @@ describe('YCM Trigger in n8n queue mode', () => {
 		);
 
 		/**
-		 * n8n 2.41.1 drops the node's record. Between webhook() and the save, WorkflowRunner.run
-		 * builds a second Workflow over the same static data object (establishContextForPersistence
-		 * in dist/workflow-runner.js), and ObservableObject.create resets its `__dataChanged` flag,
-		 * so nothing is saved. Only a workflow whose static data was empty before the request keeps
-		 * the record, and a single n8n 2.41.1 instance behaves the same way.
+		 * n8n 2.41.1 saves static data after the response, but WorkflowRunner.run first builds a
+		 * second Workflow over the same object (establishContextForPersistence), which clears its
+		 * `__dataChanged` flag. With a retry window set, the node therefore sends its response
+		 * itself before the execution starts, so the save still sees the record. A retry that
+		 * arrives once the first copy has run, as YCM's do, is ignored on the other processor.
 		 */
 		it(
-			'runs a later retry once static data exists',
+			'ignores a later retry on the other processor',
 			async () => {
 				const before = await topology.database.countExecutions(workflows.retries.id);
-				const delivery = planDelivery('DP');
+				const delivery = planDelivery('DQ');
 				const [first, retry] = topology.webhookProcessors.map((processor) =>
 					processor.productionUrl(workflows.retries.webhookId),
 				);
 
 				const accepted = await send(first, delivery);
+				await topology.database.waitForFinishedExecutions(workflows.retries.id, before.total + 1);
 				const retried = await send(retry, delivery);
 
 				expect(accepted.json.status).toBe('accepted');
-				expect(retried.json.status).toBe('accepted');
+				expect(retried.json.status).toBe('ignored');
 				expect(retried.json.deliveryId).toBe(accepted.json.deliveryId);
-				await topology.database.waitForFinishedExecutions(workflows.retries.id, before.total + 2);
-				const newest = (await executionsOf(workflows.retries)).slice(-2);
-				expect(newest.map(deliveryIdOf)).toEqual([
-					accepted.json.deliveryId,
-					accepted.json.deliveryId,
-				]);
+				const after = await topology.database.countExecutions(workflows.retries.id);
+				expect(after.total).toBe(before.total + 1);
 			},
 			5 * 60_000,
 		);
