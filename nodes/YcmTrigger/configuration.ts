@@ -6,7 +6,7 @@ import { OUTPUT_MODES } from './items';
 import { describeSecretProblem } from './secret';
 import { readSelections } from './subscription';
 
-/** Which credential field signed a delivery; items carry it so users know when to drop the old. */
+/** Credential field whose secret signed a delivery. Items carry it, so users know when to drop the old one. */
 export type SecretSlot = 'current' | 'previous';
 
 export type SigningSecrets = { secrets: string[]; slots: SecretSlot[] };
@@ -31,7 +31,7 @@ function isOutputMode(value: unknown): value is OutputMode {
 
 /**
  * Reads the secrets from the credential. A missing or malformed secret stops the run with an
- * error the user sees; it never lets a delivery through unverified.
+ * error shown to the user, and never lets a delivery through unverified.
  */
 export async function readSecrets(context: IWebhookFunctions): Promise<SigningSecrets> {
 	const credential = await context.getCredentials('ycmWebhookApi');

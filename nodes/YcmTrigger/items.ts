@@ -15,7 +15,7 @@ export type RequestExtras = {
 	rawBody?: string;
 };
 
-/** What identifies a delivery: the same on every item it yields. */
+/** Identity of a delivery, the same on every item it yields. */
 export type DeliveryInfo = {
 	deliveryId: string;
 	/** The credential field whose secret matched the signature. */

@@ -59,7 +59,7 @@ export function collectHeaders(request: WebhookRequest): { [name: string]: strin
 
 /**
  * Returns the query string exactly as it arrived (without the `?`), or an empty string. Node's
- * HTTP parser answers 400 to a request line with non-ASCII bytes, so these characters are the
+ * HTTP parser rejects a request line with non-ASCII bytes with a 400, so these characters are the
  * bytes that were sent.
  */
 export function readRawQuery(request: WebhookRequest): string {
