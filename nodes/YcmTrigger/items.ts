@@ -83,56 +83,78 @@ export type DeliveryItem = RequestExtras &
 
 export type YcmItem = PbxItem | DidItem | DeliveryItem;
 
+/** Adds the request details the user asked for, after the event's own fields. */
+function withExtras<T extends PbxItem>(item: T, extras: RequestExtras): T {
+	if (extras.headers !== undefined) item.headers = extras.headers;
+	if (extras.rawBody !== undefined) item.rawBody = extras.rawBody;
+	return item;
+}
+
+// The items are written field by field rather than with spreads: building them is most of what
+// the node adds to n8n's parse of a large delivery.
 function toPbxItem(
 	element: YcmElement,
 	delivery: DeliveryInfo,
 	extras: RequestExtras,
 	toIso: IsoTimeConverter,
 ): PbxItem {
+	const { deliveryId, signedWith } = delivery;
 	switch (element.eventType) {
 		case 'didChange':
-			return {
-				eventType: 'didChange',
-				...delivery,
-				sn: element.sn,
-				updateTime: element.updateTime,
-				updatedAt: toIso(element.updateTime),
-				event: element.event,
-				dids: element.dids,
-				...extras,
-			};
+			return withExtras(
+				{
+					eventType: 'didChange',
+					deliveryId,
+					signedWith,
+					sn: element.sn,
+					updateTime: element.updateTime,
+					updatedAt: toIso(element.updateTime),
+					event: element.event,
+					dids: element.dids,
+				},
+				extras,
+			);
 		case 'capacityChange':
-			return {
-				eventType: 'capacityChange',
-				...delivery,
-				sn: element.sn,
-				updateTime: element.updateTime,
-				updatedAt: toIso(element.updateTime),
-				modifier: element.modifier,
-				capacity: element.capacity,
-				...extras,
-			};
+			return withExtras(
+				{
+					eventType: 'capacityChange',
+					deliveryId,
+					signedWith,
+					sn: element.sn,
+					updateTime: element.updateTime,
+					updatedAt: toIso(element.updateTime),
+					modifier: element.modifier,
+					capacity: element.capacity,
+				},
+				extras,
+			);
 		case 'connectivityTest':
-			return {
-				eventType: 'connectivityTest',
-				...delivery,
-				sn: null,
-				updateTime: null,
-				updatedAt: null,
-				event: 'test',
-				message: element.message,
-				...extras,
-			};
+			return withExtras(
+				{
+					eventType: 'connectivityTest',
+					deliveryId,
+					signedWith,
+					sn: null,
+					updateTime: null,
+					updatedAt: null,
+					event: 'test',
+					message: element.message,
+				},
+				extras,
+			);
 		case 'unknown':
-			return {
-				eventType: 'unknown',
-				...delivery,
-				sn: element.sn,
-				updateTime: element.updateTime,
-				updatedAt: toIso(element.updateTime),
-				element: element.element,
-				...extras,
-			};
+			return withExtras(
+				{
+					eventType: 'unknown',
+					deliveryId,
+					signedWith,
+					sn: element.sn,
+					updateTime: element.updateTime,
+					updatedAt: toIso(element.updateTime),
+					element: element.element,
+				},
+				extras,
+			);
 	}
 }
 
@@ -145,6 +167,12 @@ function toDidItems(item: DidChangeItem): DidItem[] {
 	return dids.map((did) => ({ ...change, ...did }));
 }
 
+/**
+ * One converter for every delivery: it keeps the date of the last day it formatted, and YCM's
+ * events of one day share that day, so even a delivery's first item usually skips Date.
+ */
+const toIsoTimeCached = createIsoTimeConverter();
+
 /** Turns the subscribed elements of one delivery into the items the node emits. */
 export function buildItems(
 	elements: readonly YcmElement[],
@@ -152,13 +180,12 @@ export function buildItems(
 	delivery: DeliveryInfo,
 	extras: RequestExtras,
 ): YcmItem[] {
-	const toIso = createIsoTimeConverter();
 	if (mode === 'perDelivery') {
-		const events = elements.map((element) => toPbxItem(element, delivery, {}, toIso));
+		const events = elements.map((element) => toPbxItem(element, delivery, {}, toIsoTimeCached));
 		return [{ ...delivery, events, ...extras }];
 	}
 
-	const items = elements.map((element) => toPbxItem(element, delivery, extras, toIso));
+	const items = elements.map((element) => toPbxItem(element, delivery, extras, toIsoTimeCached));
 	if (mode === 'perPbx') return items;
 
 	return items.flatMap((item): YcmItem[] =>

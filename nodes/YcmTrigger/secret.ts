@@ -1,6 +1,9 @@
 /** YCM generates every webhook secret with exactly this many characters. */
 export const SECRET_LENGTH = 32;
 
+/** The shape YCM generates: 32 printable ASCII characters. Checked first, being the common case. */
+const TYPICAL_SECRET = /^[\x21-\x7e]{32}$/;
+
 const WHERE_TO_COPY = 'Copy it again from YCM > System > API > Webhook Event Push.';
 
 /**
@@ -15,6 +18,7 @@ export function describeSecretProblem(secret: unknown, fieldName = 'Secret'): st
 	if (typeof secret !== 'string') {
 		return `${fieldName} must be text, not ${typeof secret}. ${WHERE_TO_COPY}`;
 	}
+	if (TYPICAL_SECRET.test(secret)) return undefined;
 
 	const whitespaceAt = secret.search(/\s/);
 	if (whitespaceAt !== -1) {

@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 
 /**
  * YCM sends standard Base64 with padding: 32 digest bytes always become 43 characters and one `=`.
@@ -76,5 +76,5 @@ export function verifySignature(
  * large body.
  */
 export function deriveDeliveryId(digest: Buffer): string {
-	return createHash('sha256').update(digest).digest('hex').slice(0, 32);
+	return hash('sha256', digest, 'hex').slice(0, 32);
 }
