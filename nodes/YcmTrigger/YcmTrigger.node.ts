@@ -13,14 +13,15 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { readEventSelections, readOptions, readSecrets } from './configuration';
 import type { ParsedDelivery } from './delivery';
-import { parseDelivery, parseQueryDelivery } from './delivery';
+import { DeliveryLog } from './delivery-log';
+import { parseDelivery, parseQueryDelivery, toElements } from './delivery';
 import type { JsonValue, YcmElement } from './events';
 import { classifyElement, MAX_UNKNOWN_NESTING, nestsDeeperThan } from './events';
 import { judgeStaleness } from './freshness';
 import type { RequestExtras } from './items';
 import { buildItems } from './items';
 import { triggerProperties, triggerSubtitle } from './properties';
-import { collectHeaders, readRawBody, readRawQuery } from './request';
+import { collectHeaders, readParsedBody, readRawBody, readRawQuery } from './request';
 import { recordDelivery } from './retries';
 import { describeSecretProblem } from './secret';
 import { deriveDeliveryId, REJECTION_MESSAGES, verifySignature } from './signature';
@@ -53,7 +54,13 @@ function readSignedPayload(
 ): { signedBytes: Buffer; parse: () => ParsedDelivery } {
 	const request = context.getRequestObject();
 	const rawQuery = request.method === 'GET' && rawBody.length === 0 ? readRawQuery(request) : '';
-	if (rawQuery === '') return { signedBytes: rawBody, parse: () => parseDelivery(rawBody) };
+	if (rawQuery === '') {
+		const parse = () => {
+			const parsedByN8n = readParsedBody(request, rawBody);
+			return parsedByN8n === undefined ? parseDelivery(rawBody) : toElements(parsedByN8n);
+		};
+		return { signedBytes: rawBody, parse };
+	}
 
 	// n8n parses the query into strings, lists and objects; a JSON round trip types them as JSON.
 	const parameters: JsonValue = JSON.parse(JSON.stringify(context.getQueryData()));
@@ -63,32 +70,20 @@ function readSignedPayload(
 	};
 }
 
-type LogMetadata = { workflowId: string | undefined; node: string; deliveryId?: string };
-
-/** Names the workflow and node in a log message, since n8n's text log omits the metadata. */
-function inWorkflow(logMetadata: LogMetadata): string {
-	return ` (workflow ${logMetadata.workflowId ?? 'unsaved'}, node "${logMetadata.node}")`;
-}
-
 /** Drops events outside the Maximum Event Age, with a warning, since they start nothing. */
 function keepFreshEvents(
-	context: IWebhookFunctions,
 	elements: YcmElement[],
 	maxAgeMinutes: number,
-	logMetadata: LogMetadata,
+	log: DeliveryLog,
 ): YcmElement[] {
 	const nowSeconds = Date.now() / 1000;
 	const fresh = elements.filter(
 		(element) => judgeStaleness(element, nowSeconds, maxAgeMinutes * 60) === undefined,
 	);
 	if (fresh.length < elements.length) {
-		context.logger.warn(
-			`YCM Trigger dropped events outside the Maximum Event Age${inWorkflow(logMetadata)}`,
-			{
-				...logMetadata,
-				dropped: elements.length - fresh.length,
-			},
-		);
+		log.warn('YCM Trigger dropped events outside the Maximum Event Age', {
+			dropped: elements.length - fresh.length,
+		});
 	}
 	return fresh;
 }
@@ -174,21 +169,12 @@ export class YcmTrigger implements INodeType {
 		const { secrets, slots } = await readSecrets(this);
 		const selections = readEventSelections(this);
 		const options = readOptions(this);
-		const logMetadata: LogMetadata = {
-			workflowId: this.getWorkflow().id,
-			node: this.getNode().name,
-		};
+		const log = new DeliveryLog(this);
 
 		const request = this.getRequestObject();
 		const body = await readRawBody(request);
 		if (!body.ok) {
-			this.logger.warn(
-				`YCM Trigger rejected a delivery: ${body.reason}${inWorkflow(logMetadata)}`,
-				{
-					...logMetadata,
-					statusCode: body.statusCode,
-				},
-			);
+			log.warn(`YCM Trigger rejected a delivery: ${body.reason}`, { statusCode: body.statusCode });
 			return reject(this, body.statusCode, body.reason);
 		}
 		const payload = readSignedPayload(this, body.rawBody);
@@ -196,10 +182,7 @@ export class YcmTrigger implements INodeType {
 		const check = verifySignature(payload.signedBytes, request.headers['x-signature'], secrets);
 		if (!check.valid) {
 			const reason = REJECTION_MESSAGES[check.reason];
-			this.logger.warn(`YCM Trigger rejected a delivery: ${reason}${inWorkflow(logMetadata)}`, {
-				...logMetadata,
-				reason: check.reason,
-			});
+			log.warn(`YCM Trigger rejected a delivery: ${reason}`, { reason: check.reason });
 			return reject(this, 401, reason);
 		}
 		const delivery = {
@@ -207,14 +190,13 @@ export class YcmTrigger implements INodeType {
 			signedWith: slots[check.matchedSecretIndex],
 		};
 		const { deliveryId } = delivery;
-		logMetadata.deliveryId = deliveryId;
+		log.deliveryId = deliveryId;
 
 		const parsed = payload.parse();
 		if (!parsed.ok) {
-			this.logger.warn(
-				`YCM Trigger rejected an authentic delivery: ${parsed.reason}${inWorkflow(logMetadata)}`,
-				{ ...logMetadata, reason: parsed.reason },
-			);
+			log.warn(`YCM Trigger rejected an authentic delivery: ${parsed.reason}`, {
+				reason: parsed.reason,
+			});
 			return reject(this, 400, parsed.reason);
 		}
 
@@ -225,17 +207,13 @@ export class YcmTrigger implements INodeType {
 		);
 		if (tooDeep) {
 			const reason = `An element of unknown shape nests deeper than ${MAX_UNKNOWN_NESTING} levels.`;
-			this.logger.warn(
-				`YCM Trigger rejected an authentic delivery: ${reason}${inWorkflow(logMetadata)}`,
-				{ ...logMetadata, reason },
-			);
+			log.warn(`YCM Trigger rejected an authentic delivery: ${reason}`, { reason });
 			return reject(this, 400, reason);
 		}
 
 		let accepted = elements.filter((element) => isSubscribed(element, selections));
 		if (accepted.length < elements.length) {
-			this.logger.debug('YCM Trigger ignored events the workflow does not subscribe to', {
-				...logMetadata,
+			log.debug('YCM Trigger ignored events the workflow does not subscribe to', {
 				ignored: elements.length - accepted.length,
 				eventTypes: [...new Set(elements.map((element) => element.eventType))],
 			});
@@ -246,10 +224,10 @@ export class YcmTrigger implements INodeType {
 		if (ignoredUnknown > 0) {
 			// An unknown shape may be a known event with one field of an unexpected type, so
 			// ignoring it must not go unnoticed.
-			this.logger.warn(
+			log.warn(
 				`YCM Trigger ignored ${ignoredUnknown} authentic element(s) of unknown shape; ` +
-					`subscribe to Unknown Events to receive them${inWorkflow(logMetadata)}`,
-				{ ...logMetadata, ignored: ignoredUnknown },
+					'subscribe to Unknown Events to receive them',
+				{ ignored: ignoredUnknown },
 			);
 		}
 		if (accepted.length === 0) {
@@ -257,7 +235,7 @@ export class YcmTrigger implements INodeType {
 		}
 
 		if (options.maxEventAgeMinutes !== undefined) {
-			accepted = keepFreshEvents(this, accepted, options.maxEventAgeMinutes, logMetadata);
+			accepted = keepFreshEvents(accepted, options.maxEventAgeMinutes, log);
 			if (accepted.length === 0) {
 				return ignore(deliveryId, 'Every subscribed event is outside the Maximum Event Age.');
 			}
@@ -267,10 +245,7 @@ export class YcmTrigger implements INodeType {
 			const staticData = this.getWorkflowStaticData('node');
 			const windowMs = options.retryWindowMinutes * 60_000;
 			if (recordDelivery(staticData, deliveryId, Date.now(), windowMs) === 'retry') {
-				this.logger.info(
-					'YCM Trigger ignored a retry of a delivery it already accepted',
-					logMetadata,
-				);
+				log.info('YCM Trigger ignored a retry of a delivery it already accepted');
 				return ignore(deliveryId, 'This delivery was already accepted; the retry is ignored.');
 			}
 		}
@@ -280,11 +255,6 @@ export class YcmTrigger implements INodeType {
 		if (options.includeRawBody) extras.rawBody = body.rawBody.toString('utf8');
 
 		const items: IDataObject[] = buildItems(accepted, options.output, delivery, extras);
-		this.logger.debug('YCM Trigger accepted a delivery', {
-			...logMetadata,
-			deliveryId,
-			items: items.length,
-		});
 		const response = { status: 'accepted', deliveryId, items: items.length };
 		const workflowData = [this.helpers.returnJsonArray(items)];
 		if (options.retryWindowMinutes !== undefined) {

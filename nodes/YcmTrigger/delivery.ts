@@ -5,9 +5,8 @@ export type ParsedDelivery = { ok: true; elements: JsonValue[] } | { ok: false; 
 const BYTE_ORDER_MARK = '\ufeff';
 
 /**
- * Parses a verified body into its elements: an array gives one element per Cloud PBX, a single
- * object (the connectivity test) one element. The reasons name what is wrong without quoting the
- * body, because JSON.parse's own message can contain a piece of it.
+ * Parses a verified body into its elements (see toElements). The reasons name what is wrong
+ * without quoting the body, because JSON.parse's own message can contain a piece of it.
  */
 export function parseDelivery(rawBody: Buffer): ParsedDelivery {
 	let text = rawBody.toString('utf8');
@@ -17,15 +16,20 @@ export function parseDelivery(rawBody: Buffer): ParsedDelivery {
 		return { ok: false, reason: 'The body is empty; YCM always sends a JSON array or object.' };
 	}
 
-	// NOTE: for JSON content types n8n has already parsed this body into req.body. Reusing that
-	// would save a parse, but needs proof that it came from exactly these verified bytes.
 	let parsed: JsonValue;
 	try {
 		parsed = JSON.parse(text);
 	} catch {
 		return { ok: false, reason: 'The body is not valid JSON.' };
 	}
+	return toElements(parsed);
+}
 
+/**
+ * Splits a parsed body into its elements: an array gives one element per Cloud PBX, a single
+ * object (the connectivity test) one element, and anything else is not a delivery.
+ */
+export function toElements(parsed: JsonValue): ParsedDelivery {
 	if (Array.isArray(parsed)) return { ok: true, elements: parsed };
 	if (typeof parsed === 'object' && parsed !== null) return { ok: true, elements: [parsed] };
 

@@ -1,5 +1,7 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 
+import type { JsonObject, JsonValue } from './events';
+
 type WebhookRequest = ReturnType<IWebhookFunctions['getRequestObject']>;
 
 export type RawBodyRead =
@@ -34,6 +36,38 @@ export async function readRawBody(request: WebhookRequest): Promise<RawBodyRead>
 
 	const rawBody: unknown = request.rawBody;
 	return { ok: true, rawBody: Buffer.isBuffer(rawBody) ? rawBody : Buffer.alloc(0) };
+}
+
+function hasOwnKey(value: object): boolean {
+	for (const key in value) {
+		if (Object.prototype.hasOwnProperty.call(value, key)) return true;
+	}
+	return false;
+}
+
+/**
+ * Returns n8n's parse of the verified body, so the node does not parse the same bytes twice.
+ * Before the node runs, n8n 1.x and 2.x set `req.body` to JSON.parse of a non-empty
+ * `application/json` body decoded in its charset. n8n 2.x strips a leading byte order mark first,
+ * as parseDelivery does, and n8n 1.x rejects such a body with 422. So when `rawBody` is the
+ * buffer n8n parsed and the charset is UTF-8, `req.body` equals what parseDelivery would parse.
+ *
+ * Returns undefined in every other case, and the node parses the bytes itself. That includes a
+ * `req.body` of `{}`, because n8n puts `{}` in place of a body that parses to `null`.
+ */
+export function readParsedBody(
+	request: WebhookRequest,
+	rawBody: Buffer,
+): JsonValue[] | JsonObject | undefined {
+	if (request.rawBody !== rawBody || rawBody.length === 0) return undefined;
+	if (request.contentType !== 'application/json') return undefined;
+	const encoding: string | undefined = request.encoding;
+	if (encoding !== 'utf-8' && encoding !== 'utf8') return undefined;
+
+	const body: unknown = request.body;
+	if (Array.isArray(body)) return body as JsonValue[];
+	if (typeof body === 'object' && body !== null && hasOwnKey(body)) return body as JsonObject;
+	return undefined;
 }
 
 /**

@@ -66,6 +66,26 @@ describe('webhook() properties', () => {
 		);
 	});
 
+	it('answers alike whether n8n parsed the body as JSON or left the bytes alone', async () => {
+		await fc.assert(
+			fc.asyncProperty(bodyArbitrary, async (rawBody) => {
+				const signature = computeSignature(rawBody, manifest.secret);
+				const send = async (contentType: string) =>
+					await runWebhook(
+						{ rawBody, headers: { 'content-type': contentType, 'x-signature': signature } },
+						{ credential },
+					);
+
+				const asJson = await send('application/json');
+				const asBytes = await send('application/octet-stream');
+
+				expect(asJson.sent).toEqual(asBytes.sent);
+				expect(asJson.result).toEqual(asBytes.result);
+			}),
+			{ numRuns: 3000 },
+		);
+	});
+
 	it('emits one item per element of an authentic array', async () => {
 		await fc.assert(
 			fc.asyncProperty(

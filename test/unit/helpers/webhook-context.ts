@@ -75,6 +75,43 @@ const nodeTypes: INodeTypes = {
 	getKnownTypes: () => ({}),
 };
 
+type N8nBodyFields = { contentType?: string; encoding?: string; body: unknown };
+
+/**
+ * Sets the request fields n8n 2.x sets before a trigger runs: the media type and charset of the
+ * Content-Type header, and, for a non-empty `application/json` body, `req.body` parsed from the
+ * bytes (without a leading byte order mark). Where n8n would answer 422 because the bytes do not
+ * parse, `req.body` stays `{}` and the node sees the bytes alone.
+ */
+export function parseLikeN8n(
+	headers: DeliveryRequest['headers'],
+	rawBody: Buffer | undefined,
+): N8nBodyFields {
+	const header = headers?.['content-type'];
+	if (typeof header !== 'string') return { body: {} };
+
+	const [type, ...parameters] = header.split(';');
+	const charset = parameters
+		.map((parameter) => parameter.split('='))
+		.find(([name]) => name.trim().toLowerCase() === 'charset')?.[1];
+	const fields: N8nBodyFields = {
+		contentType: type.toLowerCase(),
+		encoding: (charset?.trim().replace(/^"(.*)"$/, '$1') ?? 'utf-8').toLowerCase(),
+		body: {},
+	};
+	if (fields.contentType !== 'application/json' || rawBody === undefined || rawBody.length === 0) {
+		return fields;
+	}
+	try {
+		const text = rawBody.toString(fields.encoding as BufferEncoding);
+		const parsed: unknown = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+		fields.body = parsed ?? {};
+	} catch {
+		// n8n answers 422 here and never calls the node.
+	}
+	return fields;
+}
+
 /**
  * Runs the node's webhook() the way n8n does: inside n8n-core's real WebhookContext, over a real
  * Workflow, with a request and response that carry only what the node reads and writes.
@@ -118,13 +155,14 @@ export function prepareWebhook(delivery: DeliveryRequest, setup: NodeSetup = {})
 		staticData: setup.staticData,
 	});
 
+	const headers = delivery.headers ?? {};
 	const request = {
+		...parseLikeN8n(headers, delivery.rawBody),
 		method: delivery.method ?? 'POST',
 		url: delivery.url ?? '/webhook/a6a0f5b2-8d7e-4d1c-9a55-3c8e2f1b7d90/webhook',
 		originalUrl: delivery.url ?? '/webhook/a6a0f5b2-8d7e-4d1c-9a55-3c8e2f1b7d90/webhook',
-		headers: delivery.headers ?? {},
+		headers,
 		rawBody: delivery.rawBody,
-		body: {},
 		params: {},
 		query: delivery.query ?? {},
 		async readRawBody() {
