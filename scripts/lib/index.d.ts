@@ -2,7 +2,7 @@
 
 /// <reference types="node" />
 
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 
 export declare const N8N_VERSION: string;
 export declare const NODE_VERSION: string;
@@ -138,4 +138,16 @@ export declare function sendDelivery(delivery: {
 	method?: 'POST' | 'GET';
 	contentType?: string;
 	timeoutMs?: number;
+}): Promise<DeliveryResponse>;
+
+/**
+ * Sends one request with a body and resolves with the response, whatever its status. Node.js
+ * sends a flat list of header names and values in that order and spelling.
+ */
+export declare function sendHttpRequest(request: {
+	url: string;
+	method: string;
+	headers: OutgoingHttpHeaders | string[];
+	body: Buffer;
+	timeoutMs: number;
 }): Promise<DeliveryResponse>;

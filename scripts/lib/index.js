@@ -6,7 +6,7 @@ const { ensureN8nInstalled } = require('./install');
 const { startN8n } = require('./n8n-server');
 const { loadSampleDeliveries, DELIVERIES_FOLDER } = require('./sample-deliveries');
 const { N8N_VERSION, NODE_VERSION, PROJECT_ROOT } = require('./versions');
-const { SIGNATURE_HEADER, signBody, sendDelivery } = require('./ycm-delivery');
+const { SIGNATURE_HEADER, signBody, sendDelivery, sendHttpRequest } = require('./ycm-delivery');
 
 module.exports = {
 	N8N_VERSION,
@@ -19,4 +19,5 @@ module.exports = {
 	loadSampleDeliveries,
 	signBody,
 	sendDelivery,
+	sendHttpRequest,
 };

@@ -42,8 +42,6 @@ function sendDelivery({
 	contentType = 'application/json',
 	timeoutMs = DEFAULT_TIMEOUT_MS,
 }) {
-	const target = new URL(url);
-	const transport = target.protocol === 'https:' ? https : http;
 	const headers = {
 		'Content-Type': contentType,
 		'Content-Length': String(body.length),
@@ -52,6 +50,27 @@ function sendDelivery({
 	if (signature !== null) {
 		headers[SIGNATURE_HEADER] = signature;
 	}
+
+	// YCM defines the signature over the body for GET as well, so a GET carries the body too.
+	return sendHttpRequest({ url, method, headers, body, timeoutMs });
+}
+
+/**
+ * Sends one HTTP or HTTPS request with a body and resolves with the response, whatever its
+ * status. It rejects only when no response arrives: a refused connection, a network fault or
+ * the timeout.
+ * @param {object} request
+ * @param {string} request.url
+ * @param {string} request.method
+ * @param {import('node:http').OutgoingHttpHeaders | string[]} request.headers  an object, or a
+ *   flat list of names and values, which Node.js sends in that order and spelling
+ * @param {Buffer} request.body
+ * @param {number} request.timeoutMs
+ * @returns {Promise<{ status: number, headers: import('node:http').IncomingHttpHeaders, body: string }>}
+ */
+function sendHttpRequest({ url, method, headers, body, timeoutMs }) {
+	const target = new URL(url);
+	const transport = target.protocol === 'https:' ? https : http;
 
 	return new Promise((resolve, reject) => {
 		const request = transport.request(
@@ -74,9 +93,8 @@ function sendDelivery({
 			request.destroy(new Error(`No response from ${target.origin} within ${timeoutMs} ms`));
 		});
 		request.on('error', reject);
-		// YCM defines the signature over the body for GET as well, so a GET carries the body too.
 		request.end(body);
 	});
 }
 
-module.exports = { SIGNATURE_HEADER, DEFAULT_TIMEOUT_MS, signBody, sendDelivery };
+module.exports = { SIGNATURE_HEADER, DEFAULT_TIMEOUT_MS, signBody, sendDelivery, sendHttpRequest };

@@ -1,7 +1,5 @@
-import { request } from 'node:http';
-
 import type { DeliveryResponse, N8nServer, StoredExecution } from '../../../scripts/lib';
-import { sendDelivery, signBody } from '../../../scripts/lib';
+import { sendDelivery, sendHttpRequest, signBody } from '../../../scripts/lib';
 import type { TestWorkflow } from './workflows';
 import { TRIGGER_NODE_NAME } from './workflows';
 
@@ -65,34 +63,12 @@ export function sendRawRequest(target: {
 		...target.headers,
 	].flat();
 
-	return new Promise((resolve, reject) => {
-		const outgoing = request(
-			url,
-			{
-				method: target.method ?? 'POST',
-				headers: headerLines,
-				timeout: RAW_REQUEST_TIMEOUT_MS,
-			},
-			(response) => {
-				const chunks: Buffer[] = [];
-				response.on('data', (chunk: Buffer) => chunks.push(chunk));
-				response.on('end', () =>
-					resolve({
-						status: response.statusCode ?? 0,
-						headers: response.headers,
-						body: Buffer.concat(chunks).toString('utf8'),
-					}),
-				);
-				response.on('error', reject);
-			},
-		);
-		outgoing.on('timeout', () => {
-			outgoing.destroy(
-				new Error(`No response from ${url.origin} within ${RAW_REQUEST_TIMEOUT_MS} ms`),
-			);
-		});
-		outgoing.on('error', reject);
-		outgoing.end(target.body);
+	return sendHttpRequest({
+		url: target.url,
+		method: target.method ?? 'POST',
+		headers: headerLines,
+		body: target.body,
+		timeoutMs: RAW_REQUEST_TIMEOUT_MS,
 	});
 }
 
