@@ -4,10 +4,8 @@
 // Builds the package, starts a real n8n with it and the example workflow, sends every sample
 // delivery plus rejected variants, and prints the response and the executions of each.
 
-const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { parseArgs } = require('node:util');
 
 const {
 	DELIVERIES_FOLDER,
@@ -18,9 +16,8 @@ const {
 	signBody,
 	startN8n,
 } = require('./lib');
-
-const EXAMPLE_WORKFLOW = path.join(PROJECT_ROOT, 'examples', 'ycm-trigger.workflow.json');
-const TRIGGER_NODE_TYPE = 'n8n-nodes-yeastar-ycm.ycmTrigger';
+const { createLog, parseOptions, runMain } = require('./lib/command-line');
+const { readExampleWorkflow } = require('./lib/example-workflow');
 
 const USAGE = `Usage: node scripts/demo.js [--keep] [--skip-build]
 
@@ -30,21 +27,7 @@ const USAGE = `Usage: node scripts/demo.js [--keep] [--skip-build]
 N8N_VERSION picks the n8n release (default 2.41.1; 1.123.81 is the newest 1.x), as for the
 end-to-end tests: N8N_VERSION=1.123.81 node scripts/demo.js`;
 
-function log(message) {
-	console.log(`[demo] ${message}`);
-}
-
-/** Reads the example workflow and the id, name and webhook of its YCM Trigger node. */
-function readExampleWorkflow() {
-	const workflow = JSON.parse(fs.readFileSync(EXAMPLE_WORKFLOW, 'utf8'));
-	const trigger = workflow.nodes.find((node) => node.type === TRIGGER_NODE_TYPE);
-	if (!trigger?.webhookId || !trigger.credentials?.ycmWebhookApi) {
-		throw new Error(
-			`${EXAMPLE_WORKFLOW} needs a YCM Trigger node with a webhookId and credential.`,
-		);
-	}
-	return { workflow, trigger, credential: trigger.credentials.ycmWebhookApi };
-}
+const log = createLog('demo');
 
 /** Lists what the demo sends: every sample signed, then deliveries the trigger must reject. */
 function planDeliveries(samples) {
@@ -124,15 +107,14 @@ function build() {
 }
 
 async function main() {
-	const { values } = parseArgs({
-		options: {
+	const values = parseOptions(
+		{
 			keep: { type: 'boolean', default: false },
 			'skip-build': { type: 'boolean', default: false },
-			help: { type: 'boolean', default: false },
 		},
-	});
-	if (values.help) {
-		console.log(USAGE);
+		USAGE,
+	);
+	if (values === null) {
 		return;
 	}
 
@@ -146,13 +128,8 @@ async function main() {
 	);
 
 	const samples = loadSampleDeliveries();
-	const { workflow, trigger, credential } = readExampleWorkflow();
-	const server = await startN8n({
-		installation,
-		credentials: [{ ...credential, type: 'ycmWebhookApi', data: { secret: samples.secret } }],
-		workflows: [workflow],
-		log,
-	});
+	const { workflow, trigger, credentials } = readExampleWorkflow(samples.secret);
+	const server = await startN8n({ installation, credentials, workflows: [workflow], log });
 
 	let stopped = false;
 	try {
@@ -200,7 +177,4 @@ function seconds(since) {
 	return ((Date.now() - since) / 1000).toFixed(1);
 }
 
-main().catch((error) => {
-	console.error(`[demo] ${error.message}`);
-	process.exitCode = 1;
-});
+runMain('demo', main);

@@ -8,22 +8,13 @@
 const fs = require('node:fs');
 const { execFileSync } = require('node:child_process');
 const os = require('node:os');
-const path = require('node:path');
-const { parseArgs } = require('node:util');
 
 const autocannon = require('autocannon');
 
-const {
-	PROJECT_ROOT,
-	ensureN8nInstalled,
-	loadSampleDeliveries,
-	signBody,
-	startN8n,
-} = require('../lib');
+const { ensureN8nInstalled, loadSampleDeliveries, signBody, startN8n } = require('../lib');
+const { createLog, parseOptions, parsePositiveInteger, runMain } = require('../lib/command-line');
+const { readExampleWorkflow } = require('../lib/example-workflow');
 const { startQueueTopology } = require('.');
-
-const EXAMPLE_WORKFLOW = path.join(PROJECT_ROOT, 'examples', 'ycm-trigger.workflow.json');
-const TRIGGER_NODE_TYPE = 'n8n-nodes-yeastar-ycm.ycmTrigger';
 
 /** Deliveries sent before each measurement, so both setups have served requests already. */
 const WARM_UP_DELIVERIES = 20;
@@ -40,17 +31,7 @@ processes used per delivery. Needs a built package (npm run build).
   --connections N  concurrent requests (default 10)
   --output FILE    also write the results as JSON`;
 
-function log(message) {
-	console.log(`[bench] ${message}`);
-}
-
-function readWholeNumber(value, option) {
-	const number = Number(value);
-	if (!Number.isInteger(number) || number < 1) {
-		throw new Error(`Invalid ${option} "${value}": give a whole number of 1 or more.`);
-	}
-	return number;
-}
+const log = createLog('bench');
 
 /**
  * Builds signed DID change deliveries, one Cloud PBX each with its own serial number, so each
@@ -217,12 +198,6 @@ function round(value) {
 	return Math.round(value * 10) / 10;
 }
 
-function readExampleWorkflow() {
-	const workflow = JSON.parse(fs.readFileSync(EXAMPLE_WORKFLOW, 'utf8'));
-	const trigger = workflow.nodes.find((node) => node.type === TRIGGER_NODE_TYPE);
-	return { workflow, trigger, credential: trigger.credentials.ycmWebhookApi };
-}
-
 async function measureSingleInstance(context) {
 	const { installation, workflow, trigger, credentials } = context;
 	const server = await startN8n({ installation, credentials, workflows: [workflow], log });
@@ -321,29 +296,28 @@ function describeMachine() {
 }
 
 async function main() {
-	const { values } = parseArgs({
-		options: {
+	const values = parseOptions(
+		{
 			deliveries: { type: 'string', default: '1000' },
 			connections: { type: 'string', default: '10' },
 			output: { type: 'string' },
-			help: { type: 'boolean', default: false },
 		},
-	});
-	if (values.help) {
-		console.log(USAGE);
+		USAGE,
+	);
+	if (values === null) {
 		return;
 	}
-	const deliveryCount = readWholeNumber(values.deliveries, '--deliveries');
-	const connections = readWholeNumber(values.connections, '--connections');
+	const deliveryCount = parsePositiveInteger(values.deliveries, '--deliveries');
+	const connections = parsePositiveInteger(values.connections, '--connections');
 
 	const installation = ensureN8nInstalled({ log });
 	const samples = loadSampleDeliveries();
-	const { workflow, trigger, credential } = readExampleWorkflow();
+	const { workflow, trigger, credentials } = readExampleWorkflow(samples.secret);
 	const context = {
 		installation,
 		workflow,
 		trigger,
-		credentials: [{ ...credential, type: 'ycmWebhookApi', data: { secret: samples.secret } }],
+		credentials,
 		warmUp: buildDeliveries(WARM_UP_DELIVERIES, 0, samples.secret),
 		deliveries: buildDeliveries(deliveryCount, WARM_UP_DELIVERIES, samples.secret),
 		connections,
@@ -367,7 +341,4 @@ async function main() {
 	}
 }
 
-main().catch((error) => {
-	console.error(`[bench] ${error.message}`);
-	process.exitCode = 1;
-});
+runMain('bench', main);

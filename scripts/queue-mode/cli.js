@@ -5,21 +5,10 @@
 // deliveries through the round-robin proxy, prints what happened, and stops everything it
 // started (with --wait, only after Ctrl+C).
 
-const fs = require('node:fs');
-const path = require('node:path');
-const { parseArgs } = require('node:util');
-
-const {
-	PROJECT_ROOT,
-	ensureN8nInstalled,
-	loadSampleDeliveries,
-	sendDelivery,
-	signBody,
-} = require('../lib');
+const { ensureN8nInstalled, loadSampleDeliveries, sendDelivery, signBody } = require('../lib');
+const { createLog, parseOptions, parsePositiveInteger, runMain } = require('../lib/command-line');
+const { readExampleWorkflow } = require('../lib/example-workflow');
 const { UPSTREAM_HEADER, startQueueTopology } = require('.');
-
-const EXAMPLE_WORKFLOW = path.join(PROJECT_ROOT, 'examples', 'ycm-trigger.workflow.json');
-const TRIGGER_NODE_TYPE = 'n8n-nodes-yeastar-ycm.ycmTrigger';
 
 const USAGE = `Usage: npm run queue-mode -- [--wait] [--webhook-processors N] [--workers N]
 
@@ -32,28 +21,7 @@ everything and removes its files. Needs a built package (npm run build).
   --webhook-processors N   how many n8n webhook processes (default 2)
   --workers N              how many n8n worker processes (default 2)`;
 
-function log(message) {
-	console.log(`[queue-mode] ${message}`);
-}
-
-function readExampleWorkflow() {
-	const workflow = JSON.parse(fs.readFileSync(EXAMPLE_WORKFLOW, 'utf8'));
-	const trigger = workflow.nodes.find((node) => node.type === TRIGGER_NODE_TYPE);
-	if (!trigger?.webhookId || !trigger.credentials?.ycmWebhookApi) {
-		throw new Error(
-			`${EXAMPLE_WORKFLOW} needs a YCM Trigger node with a webhookId and credential.`,
-		);
-	}
-	return { workflow, trigger, credential: trigger.credentials.ycmWebhookApi };
-}
-
-function readCount(value, option) {
-	const count = Number(value);
-	if (!Number.isInteger(count) || count < 1) {
-		throw new Error(`Invalid ${option} "${value}": give a whole number of 1 or more.`);
-	}
-	return count;
-}
+const log = createLog('queue-mode');
 
 /** Sends the deliveries one at a time and prints one line per response. */
 async function sendDeliveries(url, samples) {
@@ -88,27 +56,29 @@ async function sendDeliveries(url, samples) {
 }
 
 async function main() {
-	const { values } = parseArgs({
-		options: {
+	const values = parseOptions(
+		{
 			wait: { type: 'boolean', default: false },
 			'webhook-processors': { type: 'string', default: '2' },
 			workers: { type: 'string', default: '2' },
-			help: { type: 'boolean', default: false },
 		},
-	});
-	if (values.help) {
-		console.log(USAGE);
+		USAGE,
+	);
+	if (values === null) {
 		return 0;
 	}
-	const webhookProcessors = readCount(values['webhook-processors'], '--webhook-processors');
-	const workers = readCount(values.workers, '--workers');
+	const webhookProcessors = parsePositiveInteger(
+		values['webhook-processors'],
+		'--webhook-processors',
+	);
+	const workers = parsePositiveInteger(values.workers, '--workers');
 
 	const installation = ensureN8nInstalled({ log });
 	const samples = loadSampleDeliveries();
-	const { workflow, trigger, credential } = readExampleWorkflow();
+	const { workflow, trigger, credentials } = readExampleWorkflow(samples.secret);
 	const topology = await startQueueTopology({
 		installation,
-		credentials: [{ ...credential, type: 'ycmWebhookApi', data: { secret: samples.secret } }],
+		credentials,
 		workflows: [workflow],
 		webhookProcessors,
 		workers,
@@ -149,12 +119,4 @@ function printWaitInstructions(topology, url) {
 ${processes}`);
 }
 
-main().then(
-	(exitCode) => {
-		process.exitCode = exitCode;
-	},
-	(error) => {
-		console.error(`[queue-mode] ${error.message}`);
-		process.exitCode = 1;
-	},
-);
+runMain('queue-mode', main);
