@@ -133,7 +133,6 @@ function cpuSecondsOfGroups(groupIds) {
 	return ticks / CLOCK_TICKS_PER_SECOND;
 }
 
-/** Warms up, then sends the measured deliveries and waits for their executions. */
 /** Adds up the CPU seconds of each part of a setup, by the process groups of the part. */
 function cpuSecondsByPart(processGroups) {
 	return Object.fromEntries(
@@ -141,6 +140,7 @@ function cpuSecondsByPart(processGroups) {
 	);
 }
 
+/** Warms up, then sends the measured deliveries and waits for their executions. */
 async function measure({
 	name,
 	url,
