@@ -5,11 +5,23 @@
 const fs = require('node:fs');
 const { spawn } = require('node:child_process');
 
+/**
+ * The global property through which a jest test environment passes in the real process object
+ * (test/support/harness-environment.js). Under jest, `process` in a test's modules is a copy with
+ * its own listeners (jest-util 29, createProcessObject), so no signal to jest and no exit of jest
+ * reaches a listener added to it.
+ */
+const HOST_PROCESS_GLOBAL = Symbol.for('n8n-nodes-yeastar-ycm.hostProcess');
+
+/** The exit code of each handled signal, as a shell reports a process that the signal ended. */
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
 /** Child processes that lead a process group and are still running, by process id. */
 const runningChildren = new Map();
 /** Synchronous clean-up steps to run when this process exits, such as removing a folder. */
 const exitTasks = new Set();
-let exitHandlersInstalled = false;
+/** Removes the exit and signal handlers, or null while none are installed. */
+let removeExitHandlers = null;
 
 /** The signal for a clean shutdown of each process group, by the process id of its leader. */
 const stopSignals = new Map();
@@ -45,6 +57,7 @@ function spawnInGroup(command, args, { env, cwd, logPath, stopSignal = 'SIGTERM'
 		child.once('exit', () => {
 			runningChildren.delete(child.pid);
 			stopSignals.delete(child.pid);
+			removeExitHandlersWhenIdle();
 		});
 		return child;
 	} finally {
@@ -62,6 +75,7 @@ async function stopGroup(child, graceMs = 15_000) {
 		// A leader killed on its own (SIGKILL in a crash test) leaves its task runner behind.
 		signalGroup(child.pid, 'SIGKILL');
 		runningChildren.delete(child.pid);
+		removeExitHandlersWhenIdle();
 		return;
 	}
 	const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -72,11 +86,13 @@ async function stopGroup(child, graceMs = 15_000) {
 	// The leader is gone; a task runner child that ignored SIGTERM must not outlive it.
 	signalGroup(child.pid, 'SIGKILL');
 	runningChildren.delete(child.pid);
+	removeExitHandlersWhenIdle();
 }
 
 /** Leaves `child` running when this process exits, for a server that the user keeps. */
 function releaseGroup(child) {
 	runningChildren.delete(child.pid);
+	removeExitHandlersWhenIdle();
 }
 
 /**
@@ -86,7 +102,10 @@ function releaseGroup(child) {
 function runAtExit(task) {
 	installExitHandlers();
 	exitTasks.add(task);
-	return () => exitTasks.delete(task);
+	return () => {
+		exitTasks.delete(task);
+		removeExitHandlersWhenIdle();
+	};
 }
 
 function signalGroup(groupId, signal) {
@@ -101,34 +120,69 @@ function signalGroup(groupId, signal) {
 
 /**
  * Kills every process group still running when this process exits. An 'exit' handler cannot
- * wait, so it sends SIGKILL; on SIGINT, SIGTERM and SIGHUP the groups first get their stop signal
- * and up to 5 seconds to shut down.
+ * wait, so it sends SIGKILL. On SIGINT, SIGTERM and SIGHUP the groups first get their stop signal
+ * and up to 5 seconds to shut down, and then this process exits.
  */
 function installExitHandlers() {
-	if (exitHandlersInstalled) {
+	if (removeExitHandlers !== null) {
 		return;
 	}
-	exitHandlersInstalled = true;
-	process.on('exit', () => {
+	const host = hostProcess();
+	const onExit = () => {
 		for (const groupId of runningChildren.keys()) {
 			signalGroup(groupId, 'SIGKILL');
 		}
 		for (const task of exitTasks) {
 			task();
 		}
-	});
-	for (const [signal, exitCode] of [
-		['SIGINT', 130],
-		['SIGTERM', 143],
-		['SIGHUP', 129],
-	]) {
-		process.once(signal, () => {
-			const children = [...runningChildren.values()];
-			Promise.allSettled(children.map((child) => stopGroup(child, 5_000))).finally(() =>
-				process.exit(exitCode),
-			);
-		});
+	};
+	const onSignal = (signal) => {
+		const children = [...runningChildren.values()];
+		Promise.allSettled(children.map((child) => stopGroup(child, 5_000))).finally(() =>
+			host.exit(SIGNAL_EXIT_CODES[signal]),
+		);
+	};
+
+	host.on('exit', onExit);
+	for (const signal of Object.keys(SIGNAL_EXIT_CODES)) {
+		host.once(signal, onSignal);
+	}
+	removeExitHandlers = () => {
+		host.off('exit', onExit);
+		for (const signal of Object.keys(SIGNAL_EXIT_CODES)) {
+			host.off(signal, onSignal);
+		}
+		removeExitHandlers = null;
+	};
+}
+
+/**
+ * Removes the handlers once no child process and no exit step is left. Under jest, the handlers
+ * of one test file would otherwise stay on the real process for the files after it. On a signal,
+ * such a stale handler has nothing to stop, so it would exit before the current file's handler
+ * had stopped its processes.
+ */
+function removeExitHandlersWhenIdle() {
+	if (removeExitHandlers !== null && runningChildren.size === 0 && exitTasks.size === 0) {
+		removeExitHandlers();
 	}
 }
 
-module.exports = { spawnInGroup, stopGroup, releaseGroup, runAtExit };
+/** Returns the process that receives the signals and the exit of this program. */
+function hostProcess() {
+	const host = globalThis[HOST_PROCESS_GLOBAL];
+	if (host !== undefined) {
+		return host;
+	}
+	// Jest passes `jest` to every module that it loads, but not to the processes they start.
+	if (typeof jest !== 'undefined') {
+		throw new Error(
+			'The real process object is missing, so the harness could not stop its processes on a ' +
+				'signal to jest. Set testEnvironment to ' +
+				'<rootDir>/test/support/harness-environment.js in the jest project.',
+		);
+	}
+	return process;
+}
+
+module.exports = { HOST_PROCESS_GLOBAL, spawnInGroup, stopGroup, releaseGroup, runAtExit };
