@@ -102,27 +102,23 @@ function killIfRunning(pid: number): void {
 }
 
 describe('harness on SIGTERM', () => {
-	it('stops its child under Node.js', async () => {
-		const controller = startController([START_SLEEP]);
-		const sleepPid = await waitForSleep(controller);
-		expect(isRunning(sleepPid)).toBe(true);
+	it.each([
+		['Node.js', [START_SLEEP]],
+		['jest', jestArguments(HARNESS_ENVIRONMENT)],
+	])(
+		'stops its child under %s',
+		async (_controllerName, args) => {
+			const controller = startController(args);
+			const sleepPid = await waitForSleep(controller);
+			expect(isRunning(sleepPid)).toBe(true);
 
-		controller.child.kill('SIGTERM');
+			controller.child.kill('SIGTERM');
 
-		expect(await controller.exited).toBe(SIGTERM_EXIT_CODE);
-		expect(isRunning(sleepPid)).toBe(false);
-	}, 30_000);
-
-	it('stops its child under jest', async () => {
-		const controller = startController(jestArguments(HARNESS_ENVIRONMENT));
-		const sleepPid = await waitForSleep(controller);
-		expect(isRunning(sleepPid)).toBe(true);
-
-		controller.child.kill('SIGTERM');
-
-		expect(await controller.exited).toBe(SIGTERM_EXIT_CODE);
-		expect(isRunning(sleepPid)).toBe(false);
-	}, 30_000);
+			expect(await controller.exited).toBe(SIGTERM_EXIT_CODE);
+			expect(isRunning(sleepPid)).toBe(false);
+		},
+		30_000,
+	);
 
 	it('rejects jest without the harness environment', async () => {
 		const controller = startController(jestArguments('node'));
