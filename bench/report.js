@@ -46,7 +46,7 @@ function inProcessTable(run) {
 			'body',
 			'floor µs',
 			'floor + n8n calls µs (ratio)',
-			'webhook() µs',
+			"n8n's parse + webhook() µs",
 			'ratio',
 			'ratio spread',
 		],
@@ -158,7 +158,8 @@ function printReport({
 	for (const run of inProcessRuns) {
 		out.push('');
 		out.push(
-			`In process, Node.js ${run.node}: webhook() in n8n-core's WebhookContext vs the floor`,
+			`In process, Node.js ${run.node}: n8n's parse of the body and webhook() in n8n-core's ` +
+				'WebhookContext vs the floor',
 		);
 		out.push('(HMAC-SHA256, Base64, timingSafeEqual, one JSON.parse) and vs the floor plus the');
 		out.push("calls into n8n's context any trigger makes; CPU time, medians of samples");
@@ -181,7 +182,7 @@ function printReport({
 		`Response to 16 MiB + 1 byte: HTTP ${memory.rejected.status} ${memory.rejected.responseBody}`,
 	);
 	out.push(
-		`In process (Node.js ${inProcessMemory.node.node}), 16 MiB: webhook() alone adds a peak of ` +
+		`In process (Node.js ${inProcessMemory.node.node}), 16 MiB: n8n's parse and webhook() add a peak of ` +
 			`${formatBytes(inProcessMemory.node.peakGrowthBytes)} ` +
 			`(${ratioToBody(inProcessMemory.node).toFixed(2)} per body byte), the floor alone ` +
 			`${formatBytes(inProcessMemory.floor.peakGrowthBytes)} ` +

@@ -18,6 +18,7 @@ const {
 } = require('./deliveries');
 const { measurePayload, ratioOfFlows } = require('./end-to-end');
 const { measureDeliveryMemory } = require('./memory');
+const { formatEnvironment, parseEnvironment } = require('./n8n-settings');
 const { printReport } = require('./report');
 const {
 	CREDENTIALS,
@@ -132,20 +133,8 @@ function runInProcessMemory(nodePath) {
 	return { node: measure('node'), floor: measure('floor') };
 }
 
-function parseEnvironment(assignments) {
-	const environment = {};
-	for (const assignment of assignments) {
-		const separator = assignment.indexOf('=');
-		if (separator < 1) {
-			throw new Error(`--n8n-env takes NAME=VALUE, not "${assignment}".`);
-		}
-		environment[assignment.slice(0, separator)] = assignment.slice(separator + 1);
-	}
-	return environment;
-}
-
 function describeEnvironment(environment) {
-	const names = Object.entries(environment).map(([name, value]) => `${name}=${value}`);
+	const names = formatEnvironment(environment);
 	return names.length === 0 ? '' : ` and ${names.join(' ')}`;
 }
 

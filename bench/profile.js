@@ -1,0 +1,285 @@
+#!/usr/bin/env node
+'use strict';
+
+// Profiles n8n's main thread while it serves signed deliveries, one flow per n8n, and splits its
+// time per request into what the YCM Trigger's own code spent and what n8n spent around it. V8
+// samples the main thread's stack every millisecond of wall time, so the figures include time the
+// thread waited for a CPU; their shares are what compares.
+// Usage: see USAGE below, or docs/benchmarks.md.
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { parseArgs } = require('node:util');
+
+const autocannon = require('autocannon');
+
+const { PROJECT_ROOT, ensureN8nInstalled, startN8n } = require('../scripts/lib');
+const { buildDidChangeBody, signBody } = require('./deliveries');
+const { formatEnvironment, parseEnvironment } = require('./n8n-settings');
+const { waitForSettledExecutions } = require('./end-to-end');
+const { CREDENTIALS, handBuiltFlow, webhookNodeFlow, ycmTriggerFlow } = require('./workflows');
+
+const USAGE = `Usage: npm run bench:profile [-- --pbx N] [-- --seconds S] [-- --n8n-env NAME=VALUE ...]
+
+  --pbx N           Cloud PBXs per delivery (default 50)
+  --seconds S       seconds of load per flow (default 20)
+  --n8n-env N=V     start n8n with this environment variable as well (repeatable)
+  --flow KEY        profile only this flow: ycmTrigger, webhookNode or handBuilt (repeatable)
+  --keep            keep the profiles in .cache/bench-profiles-*/ (default: deleted)`;
+
+const CONNECTIONS = 10;
+const FLOWS = [ycmTriggerFlow, webhookNodeFlow, handBuiltFlow];
+const PACKAGE_NAME = 'n8n-nodes-yeastar-ycm';
+
+/**
+ * The places a sample's time is charged to, decided by the innermost stack frame that belongs to
+ * a known place. Frames of Node.js itself and of V8 builtins (no URL) pass the decision to their caller,
+ * so the HMAC that the node computes counts as the node's and n8n's JSON.parse as n8n's.
+ */
+const CATEGORIES = [
+	{ name: 'YCM Trigger code', matches: (url) => url.includes(`/${PACKAGE_NAME}/`) },
+	{
+		name: 'expression isolates',
+		matches: (url) => url.includes('/isolated-vm/') || url.includes('/expression-runtime/'),
+	},
+	{
+		name: 'credentials',
+		matches: (url) => /credentials(-helper)?\.js$|\/credentials\//.test(url),
+	},
+	{ name: 'database', matches: (url) => /\/(typeorm|sqlite3|@n8n\/typeorm)\//.test(url) },
+	{ name: 'n8n and its libraries', matches: (url) => url.includes('/node_modules/') },
+];
+const SPECIAL_FRAMES = {
+	'(idle)': 'idle',
+	'(garbage collector)': 'garbage collection',
+	'(program)': 'V8 and Node.js (unattributed)',
+};
+const OTHER = 'Node.js internals';
+
+function log(message) {
+	process.stderr.write(`[profile] ${message}\n`);
+}
+
+/** Microseconds on the monotonic clock that V8 stamps profile samples with on Linux. */
+function monotonicMicroseconds() {
+	return Number(process.hrtime.bigint() / 1000n);
+}
+
+/** Returns a function that names the category of a profile node, memoised per node id. */
+function categoriser(profile) {
+	const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+	const parents = new Map();
+	for (const node of profile.nodes) {
+		for (const child of node.children ?? []) parents.set(child, node.id);
+	}
+	const memo = new Map();
+
+	const categorise = (id) => {
+		if (memo.has(id)) return memo.get(id);
+		const { callFrame } = nodes.get(id);
+		let category = Object.hasOwn(SPECIAL_FRAMES, callFrame.functionName)
+			? SPECIAL_FRAMES[callFrame.functionName]
+			: undefined;
+		if (category === undefined) {
+			const url = callFrame.url;
+			const isNodeInternal = url === '' || url.startsWith('node:');
+			category = isNodeInternal
+				? undefined
+				: (CATEGORIES.find((entry) => entry.matches(url))?.name ?? OTHER);
+			if (category === undefined) {
+				const parent = parents.get(id);
+				category = parent === undefined ? OTHER : categorise(parent);
+			}
+		}
+		memo.set(id, category);
+		return category;
+	};
+	return categorise;
+}
+
+/** Sums the main thread's time per category over samples taken between `from` and `to` (µs). */
+function attribute(profile, from, to) {
+	const categorise = categoriser(profile);
+	const totals = {};
+	let timestamp = profile.startTime;
+	for (let index = 0; index < profile.samples.length; index += 1) {
+		timestamp += profile.timeDeltas[index];
+		// A sample covers the time until the next one.
+		const next = profile.timeDeltas[index + 1] ?? 0;
+		if (timestamp < from || timestamp > to) continue;
+		const category = categorise(profile.samples[index]);
+		totals[category] = (totals[category] ?? 0) + next;
+	}
+	return totals;
+}
+
+/** Finds the profile of the `n8n start` process among those n8n's commands wrote. */
+function readServerProfile(folder) {
+	const files = fs
+		.readdirSync(folder)
+		.filter((name) => name.endsWith('.cpuprofile'))
+		.map((name) => path.join(folder, name));
+	if (files.length === 0) throw new Error(`n8n wrote no CPU profile into ${folder}.`);
+	// The server runs longest, and its profile is by far the largest.
+	const largest = files.reduce((best, file) =>
+		fs.statSync(file).size > fs.statSync(best).size ? file : best,
+	);
+	return JSON.parse(fs.readFileSync(largest, 'utf8'));
+}
+
+async function profileFlow({ installation, flow, environment, pbxCount, seconds, keep }) {
+	const folder = fs.mkdtempSync(path.join(PROJECT_ROOT, '.cache', 'bench-profiles-'));
+	const server = await startN8n({
+		installation,
+		credentials: CREDENTIALS,
+		workflows: [flow.workflow],
+		environment: { ...environment, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${folder}` },
+		log,
+	});
+	const body = buildDidChangeBody(pbxCount);
+	const url = `${server.baseUrl}/webhook/${flow.urlPath(flow.webhookId)}`;
+	const request = {
+		url,
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'x-signature': signBody(body) },
+		body,
+		connections: CONNECTIONS,
+	};
+	let window;
+	let result;
+	try {
+		// A warm-up, so that loading and compiling code is not counted.
+		await autocannon({ ...request, amount: 20 });
+		await waitForSettledExecutions(server, flow.workflow.id);
+
+		const from = monotonicMicroseconds();
+		result = await autocannon({ ...request, duration: seconds });
+		await waitForSettledExecutions(server, flow.workflow.id);
+		window = { from, to: monotonicMicroseconds() };
+	} finally {
+		await server.stop();
+	}
+
+	const profile = readServerProfile(folder);
+	if (!keep) fs.rmSync(folder, { recursive: true, force: true });
+	if (profile.startTime > window.from || profile.endTime < window.to) {
+		throw new Error(
+			"The profile does not cover the load: V8's clock and this process's differ on this system.",
+		);
+	}
+	const failed = result.non2xx + result.errors + result.timeouts;
+	if (failed > 0) throw new Error(`${flow.label}: ${failed} requests failed.`);
+
+	const requests = result['2xx'];
+	const totals = attribute(profile, window.from, window.to);
+	const perRequestMs = Object.fromEntries(
+		Object.entries(totals).map(([category, micros]) => [category, micros / 1000 / requests]),
+	);
+	return {
+		key: flow.key,
+		label: flow.label,
+		requests,
+		perRequestMs,
+		folder: keep ? folder : undefined,
+	};
+}
+
+function formatTable(results) {
+	const categories = [
+		...CATEGORIES.map((entry) => entry.name),
+		OTHER,
+		...Object.values(SPECIAL_FRAMES),
+	];
+	const header = ['main thread, ms per request', ...results.map((entry) => entry.label)];
+	const rows = categories.map((category) => [
+		category,
+		...results.map((entry) => (entry.perRequestMs[category] ?? 0).toFixed(2)),
+	]);
+	const busy = (entry) =>
+		Object.entries(entry.perRequestMs)
+			.filter(([category]) => category !== 'idle')
+			.reduce((sum, [, value]) => sum + value, 0);
+	rows.push(['busy (all but idle)', ...results.map((entry) => busy(entry).toFixed(2))]);
+	rows.push(['requests', ...results.map((entry) => String(entry.requests))]);
+
+	const widths = header.map((_, column) =>
+		Math.max(...[header, ...rows].map((row) => row[column].length)),
+	);
+	const line = (row) =>
+		row
+			.map((cell, column) =>
+				column === 0 ? cell.padEnd(widths[0]) : cell.padStart(widths[column]),
+			)
+			.join('  ');
+	return [line(header), ...rows.map(line)].join('\n');
+}
+
+async function main() {
+	const { values } = parseArgs({
+		options: {
+			pbx: { type: 'string', default: '50' },
+			seconds: { type: 'string', default: '20' },
+			'n8n-env': { type: 'string', multiple: true, default: [] },
+			flow: { type: 'string', multiple: true, default: [] },
+			keep: { type: 'boolean', default: false },
+			help: { type: 'boolean', default: false },
+		},
+	});
+	if (values.help) {
+		console.log(USAGE);
+		return;
+	}
+	const pbxCount = Number(values.pbx);
+	const seconds = Number(values.seconds);
+	if (!Number.isInteger(pbxCount) || pbxCount < 1 || !(seconds > 0)) {
+		throw new Error(`--pbx takes a whole number above 0 and --seconds a number above 0.\n${USAGE}`);
+	}
+	const environment = parseEnvironment(values['n8n-env']);
+
+	const unknownFlow = values.flow.find((key) => !FLOWS.some((flow) => flow.key === key));
+	if (unknownFlow !== undefined) {
+		throw new Error(
+			`--flow takes ${FLOWS.map((flow) => flow.key).join(', ')}, not "${unknownFlow}".`,
+		);
+	}
+	const flows =
+		values.flow.length === 0 ? FLOWS : FLOWS.filter((flow) => values.flow.includes(flow.key));
+
+	const installation = ensureN8nInstalled({ log });
+	const results = [];
+	for (const flow of flows) {
+		log(`Profiling ${flow.label}: ${seconds} s of ${pbxCount}-PBX deliveries`);
+		results.push(
+			await profileFlow({ installation, flow, environment, pbxCount, seconds, keep: values.keep }),
+		);
+	}
+
+	const settings = formatEnvironment(environment);
+	console.log(
+		`n8n ${installation.n8nVersion}, ${pbxCount} PBXs per delivery, ${CONNECTIONS} connections, ` +
+			`${seconds} s per flow${settings.length > 0 ? `, with ${settings.join(' ')}` : ''}; ` +
+			`${os.availableParallelism()} CPUs, load average ${os.loadavg()[0].toFixed(1)}`,
+	);
+	console.log(formatTable(results));
+	const ycm = results.find((entry) => entry.key === ycmTriggerFlow.key);
+	if (ycm === undefined) return;
+	const ycmBusy = Object.entries(ycm.perRequestMs)
+		.filter(([category]) => category !== 'idle')
+		.reduce((sum, [, value]) => sum + value, 0);
+	console.log(
+		JSON.stringify({
+			pbxCount,
+			environment,
+			nodeShareOfBusyTime: Number(
+				((ycm.perRequestMs['YCM Trigger code'] ?? 0) / ycmBusy).toFixed(4),
+			),
+			flows: results.map(({ key, requests, perRequestMs }) => ({ key, requests, perRequestMs })),
+		}),
+	);
+}
+
+main().catch((error) => {
+	process.stderr.write(`[profile] ${error.stack ?? error.message}\n`);
+	process.exitCode = 1;
+});
