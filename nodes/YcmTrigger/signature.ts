@@ -1,4 +1,4 @@
-import { createHmac, hash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
  * YCM sends standard Base64 with padding: 32 digest bytes always become 43 characters and one `=`.
@@ -76,5 +76,7 @@ export function verifySignature(
  * large body.
  */
 export function deriveDeliveryId(digest: Buffer): string {
-	return hash('sha256', digest, 'hex').slice(0, 32);
+	// Not the faster one-shot crypto.hash(): n8n 1.x releases ran on Node.js versions without it
+	// (before 20.12), where every delivery would fail.
+	return createHash('sha256').update(digest).digest('hex').slice(0, 32);
 }
