@@ -52,8 +52,9 @@ function hasOwnKey(value: object): boolean {
  * as parseDelivery does, and n8n 1.x rejects such a body with 422. So when `rawBody` is the
  * buffer n8n parsed and the charset is UTF-8, `req.body` equals what parseDelivery would parse.
  *
- * Returns undefined in every other case, and the node parses the bytes itself. That includes a
- * `req.body` of `{}`, because n8n puts `{}` in place of a body that parses to `null`.
+ * Returns undefined in every other case, and the node parses the bytes itself. That includes an
+ * object without keys: n8n's webhook path leaves `null` for a body of `null`, but its generic
+ * body-parser middleware puts `{}` there, and such a `{}` must not become an element.
  */
 export function readParsedBody(
 	request: WebhookRequest,

@@ -37,7 +37,8 @@ describe('readParsedBody', () => {
 		['no content type', { contentType: undefined }],
 		['a charset other than UTF-8', { encoding: 'latin1' }],
 		['UTF-16', { encoding: 'utf-16le' }],
-		['the {} n8n puts in place of null', { body: {} }],
+		['an object without keys', { body: {} }],
+		['null', { body: null }],
 		['a scalar', { body: 42 }],
 		['a string', { body: 'text' }],
 		['no body', { body: undefined }],
@@ -64,5 +65,21 @@ describe("webhook() with n8n's parse of the body", () => {
 		expect(items).toHaveLength(1);
 		expect(items[0].eventType).toBe('unknown');
 		expect(items[0].element).toBe(parsedByN8n[0]);
+	});
+
+	it('rejects a form body that n8n parsed into an object', async () => {
+		const form = Buffer.from('event=test&message=hello');
+		const delivery = signedBytes(form);
+		delivery.headers['content-type'] = 'application/x-www-form-urlencoded';
+		const { context, run } = prepareWebhook(delivery, { credential: { secret: manifest.secret } });
+
+		const result = await run();
+
+		expect(context.getRequestObject().body).toEqual({ event: 'test', message: 'hello' });
+		expect(result.result.workflowData).toBeUndefined();
+		expect(result.sent).toEqual({
+			statusCode: 400,
+			body: { status: 'rejected', reason: 'The body is not valid JSON.' },
+		});
 	});
 });

@@ -1,4 +1,5 @@
 import { Logger } from '@n8n/backend-common';
+import { parseIncomingMessage } from '@n8n/backend-network';
 import { Container } from '@n8n/di';
 import { InstanceSettings, WebhookContext } from 'n8n-core';
 import type {
@@ -12,6 +13,8 @@ import type {
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
+import type { IncomingMessage } from 'node:http';
+import { parse as parseQueryString } from 'node:querystring';
 
 import { YcmTrigger } from '../../../nodes/YcmTrigger/YcmTrigger.node';
 
@@ -75,39 +78,42 @@ const nodeTypes: INodeTypes = {
 	getKnownTypes: () => ({}),
 };
 
-type N8nBodyFields = { contentType?: string; encoding?: string; body: unknown };
+export type N8nBodyFields = {
+	contentType?: string;
+	encoding?: string;
+	body?: unknown;
+	/** Whether n8n rejects the request with 422 itself, because the body does not parse as its type. */
+	rejectedByN8n: boolean;
+};
+
+const stripByteOrderMark = (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 
 /**
- * Sets the request fields n8n 2.x sets before a trigger runs: the media type and charset of the
- * Content-Type header, and, for a non-empty `application/json` body, `req.body` parsed from the
- * bytes (without a leading byte order mark). Where n8n would answer 422 because the bytes do not
- * parse, `req.body` stays `{}` and the node sees the bytes alone.
+ * Sets the request fields n8n 2.41 sets before a trigger runs: n8n's own parse of the
+ * Content-Type header (`parseIncomingMessage`), then the JSON, form and text branches of its body
+ * parser. XML is left unparsed. `body` stays undefined where n8n leaves it so.
  */
 export function parseLikeN8n(
 	headers: DeliveryRequest['headers'],
 	rawBody: Buffer | undefined,
 ): N8nBodyFields {
-	const header = headers?.['content-type'];
-	if (typeof header !== 'string') return { body: {} };
+	const message = { headers: headers ?? {} } as unknown as IncomingMessage;
+	parseIncomingMessage(message);
+	const { contentType, encoding } = message as { contentType?: string; encoding?: BufferEncoding };
+	const fields: N8nBodyFields = { contentType, encoding, rejectedByN8n: false };
+	if (rawBody === undefined || rawBody.length === 0) return fields;
 
-	const [type, ...parameters] = header.split(';');
-	const charset = parameters
-		.map((parameter) => parameter.split('='))
-		.find(([name]) => name.trim().toLowerCase() === 'charset')?.[1];
-	const fields: N8nBodyFields = {
-		contentType: type.toLowerCase(),
-		encoding: (charset?.trim().replace(/^"(.*)"$/, '$1') ?? 'utf-8').toLowerCase(),
-		body: {},
-	};
-	if (fields.contentType !== 'application/json' || rawBody === undefined || rawBody.length === 0) {
-		return fields;
-	}
 	try {
-		const text = rawBody.toString(fields.encoding as BufferEncoding);
-		const parsed: unknown = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-		fields.body = parsed ?? {};
+		if (contentType === 'application/json') {
+			fields.body = JSON.parse(stripByteOrderMark(rawBody.toString(encoding)));
+		} else if (contentType === 'application/x-www-form-urlencoded') {
+			const text = stripByteOrderMark(rawBody.toString(encoding));
+			fields.body = parseQueryString(text, undefined, undefined, { maxKeys: 1000 });
+		} else if (contentType === 'text/plain') {
+			fields.body = rawBody.toString(encoding);
+		}
 	} catch {
-		// n8n answers 422 here and never calls the node.
+		fields.rejectedByN8n = true;
 	}
 	return fields;
 }
@@ -156,8 +162,9 @@ export function prepareWebhook(delivery: DeliveryRequest, setup: NodeSetup = {})
 	});
 
 	const headers = delivery.headers ?? {};
+	const { rejectedByN8n, ...bodyFields } = parseLikeN8n(headers, delivery.rawBody);
 	const request = {
-		...parseLikeN8n(headers, delivery.rawBody),
+		...bodyFields,
 		method: delivery.method ?? 'POST',
 		url: delivery.url ?? '/webhook/a6a0f5b2-8d7e-4d1c-9a55-3c8e2f1b7d90/webhook',
 		originalUrl: delivery.url ?? '/webhook/a6a0f5b2-8d7e-4d1c-9a55-3c8e2f1b7d90/webhook',
@@ -213,6 +220,9 @@ export function prepareWebhook(delivery: DeliveryRequest, setup: NodeSetup = {})
 		null,
 	);
 	const run = async (): Promise<WebhookRun> => {
+		if (rejectedByN8n) {
+			throw new Error('n8n answers 422 to this request itself, so the node never sees it.');
+		}
 		sent = undefined;
 		statusCode = 200;
 		logs.length = 0;
