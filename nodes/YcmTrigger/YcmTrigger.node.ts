@@ -201,26 +201,30 @@ export class YcmTrigger implements INodeType {
 		}
 
 		const elements = parsed.elements.map(classifyElement);
-		const tooDeep = elements.some(
-			(element) =>
-				element.eventType === 'unknown' && nestsDeeperThan(element.element, MAX_UNKNOWN_NESTING),
-		);
-		if (tooDeep) {
-			const reason = `An element of unknown shape nests deeper than ${MAX_UNKNOWN_NESTING} levels.`;
-			log.warn(`YCM Trigger rejected an authentic delivery: ${reason}`, { reason });
-			return reject(this, 400, reason);
+		let accepted: YcmElement[] = [];
+		let ignoredUnknown = 0;
+		for (const element of elements) {
+			if (
+				element.eventType === 'unknown' &&
+				nestsDeeperThan(element.element, MAX_UNKNOWN_NESTING)
+			) {
+				const reason = `An element of unknown shape nests deeper than ${MAX_UNKNOWN_NESTING} levels.`;
+				log.warn(`YCM Trigger rejected an authentic delivery: ${reason}`, { reason });
+				return reject(this, 400, reason);
+			}
+			if (isSubscribed(element, selections)) {
+				accepted.push(element);
+			} else if (element.eventType === 'unknown') {
+				ignoredUnknown += 1;
+			}
 		}
 
-		let accepted = elements.filter((element) => isSubscribed(element, selections));
 		if (accepted.length < elements.length) {
 			log.debug('YCM Trigger ignored events the workflow does not subscribe to', {
 				ignored: elements.length - accepted.length,
 				eventTypes: [...new Set(elements.map((element) => element.eventType))],
 			});
 		}
-		const ignoredUnknown = elements.filter(
-			(element) => element.eventType === 'unknown' && !isSubscribed(element, selections),
-		).length;
 		if (ignoredUnknown > 0) {
 			// An unknown shape may be a known event with one field of an unexpected type, so
 			// ignoring it must not go unnoticed.
