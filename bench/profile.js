@@ -40,18 +40,18 @@ function monotonicMicroseconds() {
 	return Number(process.hrtime.bigint() / 1000n);
 }
 
-/** Finds the profile of the `n8n start` process among those n8n's commands wrote. */
-function readServerProfile(folder) {
-	const files = fs
+/**
+ * Reads the profile of the `n8n start` process: Node.js names each file after the process ID,
+ * and n8n's commands and its task runner write their own files into the same folder.
+ */
+function readServerProfile(folder, processId) {
+	const name = fs
 		.readdirSync(folder)
-		.filter((name) => name.endsWith('.cpuprofile'))
-		.map((name) => path.join(folder, name));
-	if (files.length === 0) throw new Error(`n8n wrote no CPU profile into ${folder}.`);
-	// The server runs longest, and its profile is by far the largest.
-	const largest = files.reduce((best, file) =>
-		fs.statSync(file).size > fs.statSync(best).size ? file : best,
-	);
-	return JSON.parse(fs.readFileSync(largest, 'utf8'));
+		.find((file) => file.endsWith('.cpuprofile') && file.includes(`.${processId}.`));
+	if (name === undefined) {
+		throw new Error(`n8n (process ${processId}) wrote no CPU profile into ${folder}.`);
+	}
+	return JSON.parse(fs.readFileSync(path.join(folder, name), 'utf8'));
 }
 
 async function profileFlow({ installation, flow, environment, pbxCount, seconds, keep }) {
@@ -87,7 +87,7 @@ async function profileFlow({ installation, flow, environment, pbxCount, seconds,
 		await server.stop();
 	}
 
-	const profile = readServerProfile(folder);
+	const profile = readServerProfile(folder, server.pid);
 	if (!keep) fs.rmSync(folder, { recursive: true, force: true });
 	if (profile.startTime > window.from || profile.endTime < window.to) {
 		throw new Error(
