@@ -105,7 +105,12 @@ function readDid(entry: JsonValue): YcmDid | undefined {
 	if (!isIdentifier(didId) || !isIdentifier(trunkId)) return undefined;
 	if (typeof trunkName !== 'string') return undefined;
 
-	return { did, didId: String(didId), trunkId: String(trunkId), trunkName };
+	return {
+		did,
+		didId: typeof didId === 'string' ? didId : String(didId),
+		trunkId: typeof trunkId === 'string' ? trunkId : String(trunkId),
+		trunkName,
+	};
 }
 
 function readDidChange(element: JsonObject): DidChangeElement | undefined {
