@@ -1,7 +1,7 @@
 /**
- * Unit tests run on pure functions, n8n's own webhook context and the harness's signal handlers;
- * e2e tests drive a real n8n, and queue-mode tests n8n with webhook processors, workers, Redis
- * and PostgreSQL.
+ * Unit tests run on pure functions, n8n's own webhook context and the harness's signal handlers.
+ * The e2e tests drive a real n8n, and the queue-mode tests n8n with webhook processors, workers,
+ * Redis and PostgreSQL.
  */
 const shared = {
 	preset: 'ts-jest',

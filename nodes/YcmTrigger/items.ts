@@ -83,15 +83,15 @@ export type DeliveryItem = RequestExtras &
 
 export type YcmItem = PbxItem | DidItem | DeliveryItem;
 
-/** Adds the request details the user asked for, after the event's own fields. */
+/** Adds the request details the user requested, after the event's own fields. */
 function withExtras<T extends PbxItem>(item: T, extras: RequestExtras): T {
 	if (extras.headers !== undefined) item.headers = extras.headers;
 	if (extras.rawBody !== undefined) item.rawBody = extras.rawBody;
 	return item;
 }
 
-// The items are written field by field rather than with spreads: building them is most of what
-// the node adds to n8n's parse of a large delivery.
+// The items are written field by field rather than with spreads, because building them is a large
+// part of what the node adds to n8n's parse of a large delivery.
 function toPbxItem(
 	element: YcmElement,
 	delivery: DeliveryInfo,

@@ -66,7 +66,7 @@ describe('webhook() properties', () => {
 		);
 	});
 
-	it('answers alike whether n8n parsed the body as JSON or left the bytes alone', async () => {
+	it('answers JSON and octet-stream alike', async () => {
 		await fc.assert(
 			fc.asyncProperty(
 				bodyArbitrary,
@@ -83,7 +83,7 @@ describe('webhook() properties', () => {
 							{ rawBody, headers: { 'content-type': contentType, 'x-signature': signature } },
 							{ credential },
 						);
-					// n8n answers 422 itself to a JSON type whose body does not parse.
+					// n8n rejects a JSON type whose body does not parse with 422, before the node runs.
 					fc.pre(!parseLikeN8n({ 'content-type': jsonType }, rawBody).rejectedByN8n);
 
 					const asJson = await send(jsonType);

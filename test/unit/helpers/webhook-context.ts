@@ -221,7 +221,7 @@ export function prepareWebhook(delivery: DeliveryRequest, setup: NodeSetup = {})
 	);
 	const run = async (): Promise<WebhookRun> => {
 		if (rejectedByN8n) {
-			throw new Error('n8n answers 422 to this request itself, so the node never sees it.');
+			throw new Error('n8n rejects this request with 422 before the node runs.');
 		}
 		sent = undefined;
 		statusCode = 200;
